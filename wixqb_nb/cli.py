@@ -1,0 +1,81 @@
+"""The ``wixqb`` command.
+
+Exit codes (DESIGN.md): 0 all good; 1 the run finished but some orders failed or discrepancies
+remain; 2 the run itself failed (config, auth, network, lock). Every :class:`WixQbError` carries
+its code; anything else is a bug and exits 2 with the traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import typer
+
+from wixqb_nb.config_file import json_schema, problems_in
+
+app = typer.Typer(
+    name="wixqb",
+    help="Sync a Wix site's sales into QuickBooks Online and prove, to the cent, that the books match.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+config_app = typer.Typer(help="Check and describe configuration files.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "examples" / "config.example.toml"
+
+
+@config_app.command("validate")
+def config_validate(
+    file: Path = typer.Argument(..., help="the TOML configuration file"),
+    today: str = typer.Option("", help="date to check the start date against (default: today, local)"),
+) -> None:
+    """Check FILE and print every problem with its path; exit 2 when there is any."""
+    day = dt.date.fromisoformat(today) if today else dt.date.today()
+    problems = problems_in(file, today=day)
+    if problems:
+        typer.echo(f"{file}: {len(problems)} problem(s)", err=True)
+        for line in problems:
+            typer.echo(f"  {line}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{file}: valid")
+
+
+@config_app.command("schema")
+def config_schema() -> None:
+    """Print the JSON schema of the configuration file."""
+    typer.echo(json_schema())
+
+
+@app.command("demo")
+def demo() -> None:
+    """Run the main job against the embedded sandbox (what `make demo` calls)."""
+    from wixqb_nb.config_file import load_config
+
+    config = load_config(EXAMPLE_CONFIG)
+    typer.echo(f"Example configuration {EXAMPLE_CONFIG.name}: valid (config hash {config.config_hash()}).")
+    typer.echo("Not built yet: the embedded sandbox, the sync engine and the notebooks; nothing was synced.")
+    raise typer.Exit(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``wixqb`` console script; returns the exit code."""
+    from wixqb_nb.errors import WixQbError
+
+    try:
+        app(args=argv)
+    except WixQbError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        return exc.code if isinstance(exc.code, int) else 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
