@@ -25,6 +25,10 @@ app = typer.Typer(
 config_app = typer.Typer(help="Check and describe configuration files.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
+# --- sub-commands from the other parts of the package (one line each; keep imports light) ---
+# (each part adds its own line here: app.add_typer(<typer app>, name="...") or app.command(...)(fn))
+# --- end of sub-commands ---
+
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "examples" / "config.example.toml"
 
 
