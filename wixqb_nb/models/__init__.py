@@ -1,1 +1,1 @@
-"""models package."""
+"""Tolerant pydantic models of the Wix and QBO payloads (``models.wix``, ``models.qbo``)."""

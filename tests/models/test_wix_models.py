@@ -1,0 +1,128 @@
+"""The Wix models accept every example Wix publishes, quirks included (tests/data/wix_doc_store.json)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from wixqb_nb import money
+from wixqb_nb.models.wix import Order, OrderTransactions, Product
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "wix_doc_store.json"
+
+
+@pytest.fixture(scope="module")
+def store() -> dict[str, Any]:
+    result: dict[str, Any] = money.loads(DATA.read_text(encoding="utf-8"))
+    return result
+
+
+def test_every_example_order_parses(store: dict[str, Any]) -> None:
+    orders = [Order.model_validate(o) for o in store["orders"]]
+    assert len(orders) == 12
+    for order, raw in zip(orders, store["orders"], strict=True):
+        assert order.id == raw["id"]
+        assert isinstance(order.number, str)
+        assert order.total is not None, order.number
+        for line in order.line_items:
+            assert isinstance(line.net_total, Decimal)
+            assert isinstance(line.tax_amount, Decimal)
+
+
+def test_total_falls_back_to_deprecated_total_price(store: dict[str, Any]) -> None:
+    raw = next(o for o in store["orders"] if "total" not in o["priceSummary"])
+    order = Order.model_validate(raw)
+    assert order.price_summary is not None and order.price_summary.total is None
+    assert order.total == Decimal("215.66")
+
+
+def test_empty_tax_rate_is_none_and_short_amounts_keep_their_value(store: dict[str, Any]) -> None:
+    order = Order.model_validate(store["orders"][0])  # #10108: shipping taxRate "" and "2.0" amounts
+    assert order.shipping_info is not None and order.shipping_info.cost is not None
+    assert order.shipping_info.cost.tax_rate is None
+    assert order.shipping_info.cost.net_total == Decimal("2.0") == Decimal("2.00")
+    assert order.module == "stores"  # the older Stores app def id
+    assert order.email == "janedoe@gmail.com"
+
+
+def test_unknown_fields_and_enum_values_are_kept() -> None:
+    order = Order.model_validate(
+        {"id": "o1", "number": 17, "status": "PENDING_SOMETHING", "brandNewField": {"x": 1}, "lineItems": []}
+    )
+    assert order.status == "PENDING_SOMETHING"
+    assert order.number == "17"
+    assert order.model_extra == {"brandNewField": {"x": 1}}
+    assert order.module == "other"
+
+
+def test_float_money_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        Order.model_validate({"id": "o1", "priceSummary": {"total": {"amount": 12.5}}})
+
+
+def test_current_tax_info_wins_over_deprecated_tax_details() -> None:
+    line = {
+        "id": "l1",
+        "quantity": 1,
+        "price": {"amount": "10"},
+        "taxDetails": {"taxRate": "0.05", "totalTax": {"amount": "0.50"}},
+        "taxInfo": {
+            "taxAmount": {"amount": "1.50"},
+            "taxRate": "0.15",
+            "taxBreakdown": [{"taxName": "GST", "rate": "0.05", "taxAmount": {"amount": "0.50"}}],
+        },
+        "catalogReference": {"appId": "13d21c63-b5ec-5912-8397-c3a5ddb27a97", "catalogItemId": "b"},
+    }
+    order = Order.model_validate({"id": "o", "lineItems": [line, {"id": "l2", "quantity": 1}]})
+    first = order.line_items[0]
+    assert first.tax_amount == Decimal("1.50") and first.tax_rate == Decimal("0.15")
+    assert first.tax_info is not None and first.tax_info.tax_breakdown[0].tax_name == "GST"
+    assert order.module == "bookings" and order.line_items[1].module is None  # custom line
+
+
+def test_transactions_parse_with_gift_cards_and_both_refund_shapes(store: dict[str, Any]) -> None:
+    txs = [OrderTransactions.model_validate(t) for t in store["transactions"]]
+    assert len(txs) == 7
+    kinds = {p.kind for t in txs for p in t.payments}
+    assert {"regular", "gift_card"} <= kinds
+    refunds = [r for t in txs for r in t.refunds]
+    assert refunds and all(r.succeeded for r in refunds)
+    assert refunds[0].items and refunds[0].shipping_included
+    newer = OrderTransactions.model_validate(
+        {
+            "orderId": "o",
+            "payments": [
+                {"id": "p", "amount": {"amount": "5"}, "membershipPaymentDetails": {"status": "CHARGED"}}
+            ],
+            "refunds": [
+                {
+                    "id": "r",
+                    "transactions": [
+                        {"paymentId": "p", "amount": {"amount": "3"}, "refundStatus": "SUCCEEDED"},
+                        {"paymentId": "p", "amount": {"amount": "2"}, "refundStatus": "FAILED"},
+                    ],
+                    "details": {
+                        "lineItems": [{"lineItemId": "l1", "quantity": 2}],
+                        "shipping": {"amount": {"amount": "1"}},
+                    },
+                }
+            ],
+        }
+    )
+    refund = newer.refunds[0]
+    assert refund.succeeded_amount == Decimal("3")
+    assert [(i.line_item_id, i.quantity) for i in refund.items] == [("l1", 2)]
+    assert refund.shipping_included and refund.shipping_amount == Decimal("1")
+    assert newer.payments[0].kind == "membership" and newer.payments[0].succeeded
+
+
+def test_products_parse_with_variant_skus(store: dict[str, Any]) -> None:
+    products = [Product.model_validate(p) for p in store["products"]]
+    assert len(products) == 9
+    assert any(p.skus() for p in products)
+    priced = [p for p in products if p.price_data and p.price_data.price is not None]
+    assert priced and all(isinstance(p.price_data.price, Decimal) for p in priced if p.price_data)
