@@ -27,6 +27,9 @@ app.add_typer(config_app, name="config")
 
 # --- sub-commands from the other parts of the package (one line each; keep imports light) ---
 # (each part adds its own line here: app.add_typer(<typer app>, name="...") or app.command(...)(fn))
+from wixqb_nb.sandbox.cli import sandbox_app  # noqa: E402
+
+app.add_typer(sandbox_app, name="sandbox")
 # --- end of sub-commands ---
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "examples" / "config.example.toml"
