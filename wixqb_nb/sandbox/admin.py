@@ -27,6 +27,7 @@ POST     /_sandbox/reset                                  rebuild the store and 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Any
 
 from starlette.applications import Starlette
@@ -192,7 +193,8 @@ class Admin:
         if advance_s is not None:
             self.state.clock.offset_s += float(advance_s)
         self.state.touch()
-        return {"now": changes.iso(self.state.clock.now()), "offsetSeconds": self.state.clock.offset_s}
+        offset = Decimal(repr(self.state.clock.offset_s))  # money.dumps refuses floats
+        return {"now": changes.iso(self.state.clock.now()), "offsetSeconds": offset}
 
     def set_faults(self, config: dict[str, Any]) -> dict[str, Any]:
         result = self.state.qbo.set_faults(config)

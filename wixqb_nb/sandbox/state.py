@@ -16,6 +16,7 @@ import threading
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,12 @@ class Options:
     limits: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # money.dumps refuses floats (a float near money is a bug); a scale is not money
+        return {**asdict(self), "time_scale": Decimal(repr(self.time_scale))}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Options:
+        return cls(**{**data, "time_scale": float(data.get("time_scale", 1.0))})
 
 
 @dataclass
@@ -181,7 +187,7 @@ class SandboxState:
         data = money.loads(text)
         if data.get("version") != STATE_VERSION:
             raise ValueError(f"unsupported sandbox state version {data.get('version')!r}")
-        options = Options(**data["options"])
+        options = Options.from_json(data["options"])
         wix_data = data["wix"]
         store = WixStore.from_dict(wix_data["store"])
         wix = WixSite(store, wix_data["site_id"], wix_data["api_key"], _wix_limiter(options))
@@ -213,7 +219,7 @@ class SandboxState:
             head = {
                 "version": STATE_VERSION,
                 "options": self.options.to_json(),
-                "clock_offset_s": self.clock.offset_s,
+                "clock_offset_s": Decimal(repr(self.clock.offset_s)),
                 "qbo": self.qbo.to_json(),
             }
             wix_head = json.dumps({"site_id": self.wix.site_id, "api_key": self.wix.api_key})
