@@ -1,0 +1,1 @@
+"""QuickBooks Online side of the embedded sandbox (mounted under ``/qbo``)."""
