@@ -1,0 +1,392 @@
+"""``plan_order`` and ``plan``: a Wix order (with its transactions) to the QBO writes it needs.
+
+Pure and total: no I/O, no clock (``now`` is an argument), and bad input returns an error in the
+plan instead of raising. Writes come in dependency order: customer, items, the sale, its
+payments, its refunds. ``posted`` (what the ledger says was already posted, keyed by
+``(kind, source_id)``) turns creates into updates, voids or nothing at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from wixqb_nb import money
+from wixqb_nb.config import UNPAID_STATUSES, Config, DocumentType
+from wixqb_nb.errors import MappingError
+from wixqb_nb.mapping import markers
+from wixqb_nb.mapping.entities import Pending, resolve_customer
+from wixqb_nb.mapping.movements import plan_payments, plan_refund, tender_refs
+from wixqb_nb.mapping.sale import SaleDraft, build_sale
+from wixqb_nb.mapping.snapshot import QboSnapshot
+from wixqb_nb.mapping.types import OrderPlan, Plan, PlannedWrite, Skip
+from wixqb_nb.models.wix import Order, OrderTransactions, Payment
+
+REFUNDABLE_MODULES = ("stores", "bookings")
+
+
+@dataclass(frozen=True)
+class PostedDoc:
+    """What the ledger recorded for one posted document."""
+
+    kind: str  # sale, payment, refund
+    source_id: str
+    entity: str
+    qbo_id: str
+    sync_token: str
+    payload_hash: str
+    revision: int = 1
+    voided: bool = False
+
+
+def payload_hash(payload: Mapping[str, Any]) -> str:
+    """A stable hash of a payload (the ledger stores it to detect changes)."""
+    return hashlib.sha256(money.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def local_date(when: dt.datetime | None, time_zone: str) -> dt.date | None:
+    """The calendar date of ``when`` in the account's time zone (naive datetimes are UTC)."""
+    if when is None:
+        return None
+    aware = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    return aware.astimezone(ZoneInfo(time_zone)).date()
+
+
+def select(order: Order, config: Config, *, posted: bool) -> Skip | None:
+    """Why the order is not synced, or ``None`` when it is."""
+    status = (order.status or "").upper()
+    pay = (order.payment_status or "").upper()
+    if status == "INITIALIZED":
+        return Skip("order not approved yet (INITIALIZED)")
+    if status == "CANCELED" and not posted:
+        return Skip("order canceled before it was synced")
+    if order.module not in [m.value for m in config.orders.modules]:
+        return Skip(f"module {order.module} is not synced (orders.modules)")
+    if pay not in config.orders.payment_statuses and not posted:
+        return Skip(f"payment status {pay or 'unknown'} is not synced (orders.payment_statuses)")
+    if pay in UNPAID_STATUSES and not (order.module == "stores" and config.orders.unpaid_stores_orders):
+        return Skip(f"unpaid ({pay}) orders sync only for Wix Stores with orders.unpaid_stores_orders")
+    start = config.general.start_date
+    day = local_date(order.created_date, config.general.time_zone)
+    if start is not None and (day is None or day < start):
+        return Skip(f"created {day} before the integration start date {start}")
+    return None
+
+
+def plan_order(
+    order: Order,
+    transactions: OrderTransactions | None,
+    config: Config,
+    snapshot: QboSnapshot,
+    *,
+    now: dt.datetime,
+    posted: Mapping[tuple[str, str], PostedDoc] | None = None,
+    pending: Pending | None = None,
+) -> OrderPlan:
+    """Plan one order: the QBO writes in dependency order, or a skip, or mapping errors.
+
+    Parameters
+    ----------
+    now
+        The run's time (aware); used only for dates the order does not carry.
+    posted
+        The ledger's view of this order's documents, keyed by ``(kind, source_id)``.
+    pending
+        Customers and items already planned by earlier orders of the same plan.
+    """
+    posted = posted or {}
+    number = order.number or order.id
+    try:
+        return _plan(order, transactions, config, snapshot, now, posted, pending or Pending())
+    except (ArithmeticError, ValueError, TypeError, KeyError) as exc:  # a guard: never raise on bad input
+        err = MappingError(
+            f"cannot map the order: {exc}", source_id=order.id, field="order", hint="report this order"
+        )
+        return OrderPlan(order.id, number, errors=(err,))
+
+
+def _plan(
+    order: Order,
+    txs: OrderTransactions | None,
+    config: Config,
+    snap: QboSnapshot,
+    now: dt.datetime,
+    posted: Mapping[tuple[str, str], PostedDoc],
+    pending: Pending,
+) -> OrderPlan:
+    number = order.number or order.id
+    sale_posted = posted.get(("sale", order.id))
+    skip = select(order, config, posted=sale_posted is not None)
+    if skip is not None:
+        return OrderPlan(order.id, number, skip=skip)
+    if (order.status or "").upper() == "CANCELED" and sale_posted is not None:
+        return _void(order, sale_posted, snap, posted)
+    errors: list[MappingError] = []
+    customer = resolve_customer(order, config, snap, pending)
+    if isinstance(customer, MappingError):
+        errors.append(customer)
+    draft = build_sale(order, config, snap, pending)
+    if isinstance(draft, list):
+        errors += draft
+    doc_number = None
+    if not config.advanced.auto_doc_numbers:
+        doc_number = markers.sale_doc_number(
+            config.advanced.order_prefix, config.advanced.order_separator, number
+        )
+        if not markers.fits(doc_number):
+            errors.append(
+                MappingError(
+                    f"DocNumber {doc_number!r} is longer than QBO's 21 characters",
+                    source_id=order.id,
+                    field="advanced.order_prefix",
+                    hint="shorten advanced.order_prefix or turn on advanced.auto_doc_numbers",
+                )
+            )
+    if errors or isinstance(customer, MappingError) or isinstance(draft, list):
+        return OrderPlan(order.id, number, errors=tuple(errors))
+    tz = config.general.time_zone
+    txn_date = (local_date(order.created_date, tz) or local_date(now, tz) or now.date()).isoformat()
+    payments = list(txs.payments) if txs else []
+    entity, notes = _document_type(order, payments, config)
+    writes: list[PlannedWrite] = []
+    if customer.write is not None:
+        writes.append(customer.write)
+    writes += draft.writes
+    sale = _sale_write(order, draft, config, snap, entity, doc_number, customer.as_ref(), txn_date, payments)
+    sale = replace(sale, depends_on=tuple(sorted({*customer.depends_on, *draft.depends_on})))
+    sale_key = sale.idempotency_key
+    kept_sale = _against_posted(sale, sale_posted)
+    if kept_sale is not None:
+        writes.append(kept_sale)
+    if entity == "Invoice" and config.payments.enabled and draft.predicted_total is not None:
+        pays = plan_payments(
+            order,
+            payments,
+            config,
+            snap,
+            sale_key=sale_key,
+            customer_ref=customer.as_ref(),
+            sale_total=draft.predicted_total,
+            txn_date=txn_date,
+            depends=customer.depends_on,
+        )
+        for p in pays:
+            if sale_posted is not None:  # the invoice exists: link to its real Id
+                p = _link_existing(p, sale_posted.qbo_id)
+            kept = _against_posted(p, posted.get(("payment", p.source_id)))
+            if kept is not None:
+                writes.append(kept)
+    writes += _refunds(
+        order, txs, draft, config, snap, doc_number, customer.as_ref(), tz, now, payments, posted
+    )
+    return OrderPlan(order.id, number, writes=tuple(writes), notes=tuple(notes + draft.notes))
+
+
+def _document_type(order: Order, payments: list[Payment], config: Config) -> tuple[str, list[str]]:
+    pay = (order.payment_status or "").upper()
+    wanted = config.orders.document_for(pay)
+    if pay in UNPAID_STATUSES:
+        return "Invoice", [] if wanted is DocumentType.INVOICE else ["unpaid order booked as an invoice"]
+    if wanted is DocumentType.INVOICE:
+        return "Invoice", []
+    tenders = {
+        (str(d), str(m)) for p in payments if p.succeeded and p.value > 0 for d, m in [tender_refs(p, config)]
+    }
+    if len(tenders) > 1:
+        return "Invoice", [
+            "paid with several tenders going to different accounts: booked as an invoice + payments"
+        ]
+    return "SalesReceipt", []
+
+
+def _sale_write(
+    order: Order,
+    draft: SaleDraft,
+    config: Config,
+    snap: QboSnapshot,
+    entity: str,
+    doc_number: str | None,
+    customer_ref: dict[str, Any],
+    txn_date: str,
+    payments: list[Payment],
+) -> PlannedWrite:
+    marker = markers.format_marker(order.id, "sale", order.id)
+    payload: dict[str, Any] = {"TxnDate": txn_date, "CustomerRef": customer_ref}
+    if doc_number is not None:
+        payload["DocNumber"] = doc_number
+    payload["PrivateNote"] = f"Wix order {order.number} {marker}"
+    payload["Line"] = draft.lines
+    if draft.global_tax:
+        payload["GlobalTaxCalculation"] = draft.global_tax
+    if draft.tax_detail:
+        payload["TxnTaxDetail"] = draft.tax_detail
+        if snap.is_us and "TotalTax" in draft.tax_detail:
+            payload["ShippingTaxIncludedInTotalTax"] = True
+    adv = config.advanced
+    if adv.default_location is not None:
+        payload["DepartmentRef"] = {"value": adv.default_location.id}
+    if snap.multicurrency and order.currency:
+        payload["CurrencyRef"] = {"value": order.currency}
+    if not adv.use_qbo_customer_message and order.buyer_note:
+        payload["CustomerMemo"] = {"value": order.buyer_note[:1000]}
+    elif adv.use_qbo_customer_message and snap.default_customer_message:
+        payload["CustomerMemo"] = {"value": snap.default_customer_message[:1000]}
+    if order.email and "@" in order.email:
+        payload["BillEmail"] = {"Address": order.email[:100]}
+    if entity == "Invoice":
+        payload["AllowOnlineCreditCardPayment"] = adv.allow_online_card_payment
+    else:
+        paid = [p for p in payments if p.succeeded and p.value > 0]
+        if paid:
+            deposit, method = tender_refs(max(paid, key=lambda p: p.value), config)
+            if deposit:
+                payload["DepositToAccountRef"] = deposit
+            if method:
+                payload["PaymentMethodRef"] = method
+    key = markers.idempotency_key(snap.realm_id, order.id, "sale", order.id, 1)
+    return PlannedWrite(
+        kind="sale",
+        entity=entity,
+        operation="create",
+        payload=payload,
+        idempotency_key=key,
+        source_id=order.id,
+        doc_number=doc_number,
+        marker=marker,
+        wix_total=draft.wix_total,
+        predicted_total=draft.predicted_total,
+        predicted_tax=draft.predicted_tax,
+        rounding=draft.rounding,
+        lines=tuple(draft.planned),
+    )
+
+
+def _against_posted(write: PlannedWrite, done: PostedDoc | None) -> PlannedWrite | None:
+    """Create when never posted; nothing when unchanged; an update carrying Id and SyncToken otherwise."""
+    digest = payload_hash(write.payload)
+    if done is None:
+        return replace(write, payload_hash=digest)
+    if done.payload_hash == digest and not done.voided:
+        return None
+    revision = done.revision + 1
+    key = write.idempotency_key.rsplit(":r", 1)[0] + f":r{revision}"
+    payload = {"Id": done.qbo_id, "SyncToken": done.sync_token, "sparse": False, **write.payload}
+    return replace(write, operation="update", payload=payload, idempotency_key=key, payload_hash=digest)
+
+
+def _link_existing(write: PlannedWrite, invoice_id: str) -> PlannedWrite:
+    lines = [
+        {**ln, "LinkedTxn": [{**lt, "TxnId": invoice_id} for lt in ln.get("LinkedTxn", [])]}
+        for ln in write.payload.get("Line", [])
+    ]
+    deps = tuple(d for d in write.depends_on if ":sale:" not in d)
+    return replace(write, payload={**write.payload, "Line": lines}, depends_on=deps)
+
+
+def _void(
+    order: Order, sale: PostedDoc, snap: QboSnapshot, posted: Mapping[tuple[str, str], PostedDoc]
+) -> OrderPlan:
+    """A canceled order that was posted: void its payments, then the sale."""
+    writes: list[PlannedWrite] = []
+    docs = [d for (kind, _), d in posted.items() if kind == "payment" and not d.voided]
+    for d in [*docs, sale]:
+        if d.voided:
+            continue
+        kind = d.kind
+        key = markers.idempotency_key(snap.realm_id, order.id, kind, d.source_id, d.revision + 1)
+        writes.append(
+            PlannedWrite(
+                kind=kind,
+                entity=d.entity,
+                operation="void",
+                payload={"Id": d.qbo_id, "SyncToken": d.sync_token, "sparse": True},
+                idempotency_key=key,
+                source_id=d.source_id,
+                marker=markers.format_marker(order.id, kind, d.source_id),
+            )
+        )
+    return OrderPlan(
+        order.id, order.number or order.id, writes=tuple(writes), notes=("order canceled in Wix",)
+    )
+
+
+def _refunds(
+    order: Order,
+    txs: OrderTransactions | None,
+    draft: SaleDraft,
+    config: Config,
+    snap: QboSnapshot,
+    sale_number: str | None,
+    customer_ref: dict[str, Any],
+    tz: str,
+    now: dt.datetime,
+    payments: list[Payment],
+    posted: Mapping[tuple[str, str], PostedDoc],
+) -> list[PlannedWrite]:
+    if txs is None or not config.refunds.enabled or order.module not in REFUNDABLE_MODULES:
+        return []
+    done = sorted(
+        (r for r in txs.refunds if r.succeeded and r.succeeded_amount > 0),
+        key=lambda r: (r.created_date or now, r.id),
+    )
+    total = draft.wix_total
+    out: list[PlannedWrite] = []
+    by_id = {p.id: p for p in payments}
+    for index, refund in enumerate(done, start=1):
+        if not config.refunds.include_partial and refund.succeeded_amount < total:
+            continue
+        date = (local_date(refund.created_date, tz) or local_date(now, tz) or now.date()).isoformat()
+        write = plan_refund(
+            order,
+            refund,
+            index,
+            draft,
+            config,
+            snap,
+            sale_number=sale_number,
+            customer_ref=customer_ref,
+            txn_date=date,
+            payments=by_id,
+            depends=tuple(k for k in _deps(customer_ref)),
+        )
+        kept = _against_posted(write, posted.get(("refund", refund.id)))
+        if kept is not None:
+            out.append(kept)
+    return out
+
+
+def _deps(customer_ref: dict[str, Any]) -> list[str]:
+    value = customer_ref.get("value")
+    return [value["$ref"]] if isinstance(value, dict) and "$ref" in value else []
+
+
+def plan(
+    orders: Iterable[Order],
+    transactions_by_id: Mapping[str, OrderTransactions],
+    config: Config,
+    snapshot: QboSnapshot,
+    *,
+    now: dt.datetime,
+    posted_by_order: Mapping[str, Mapping[tuple[str, str], PostedDoc]] | None = None,
+) -> Plan:
+    """Plan many orders; a new customer or item needed by several orders is created once."""
+    pending = Pending()
+    posted_by_order = posted_by_order or {}
+    return Plan(
+        orders=tuple(
+            plan_order(
+                o,
+                transactions_by_id.get(o.id),
+                config,
+                snapshot,
+                now=now,
+                posted=posted_by_order.get(o.id),
+                pending=pending,
+            )
+            for o in orders
+        )
+    )

@@ -1,0 +1,153 @@
+"""Tax: which QBO tax code a Wix charge gets, Wix's tax per QBO rate, and what QBO will compute.
+
+Prediction follows QBO's documented rules (docs: qbo_api.md section 3): amounts are 2-decimal,
+half-up; tax per rate is either rounded line by line and summed (``tax_rounding = "line"``) or
+computed on the rate's summed taxable base (``"total"``); on tax-inclusive documents QBO derives
+each line's net as ``round(gross / (1 + sum of the code's rates))`` and taxes that net.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from wixqb_nb import money
+from wixqb_nb.config import Config
+from wixqb_nb.errors import MappingError
+from wixqb_nb.mapping.snapshot import QboSnapshot, RateInfo, TaxCodeInfo
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+US_TAX, US_NON = "TAX", "NON"
+
+
+def q2(value: Decimal) -> Decimal:
+    """Round half-up to cents (QBO's amount precision)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class WixTax:
+    """The tax Wix charged on one charge: total, and per named part when Wix broke it down."""
+
+    amount: Decimal
+    rate: Decimal | None  # fraction, the sum of the parts
+    parts: tuple[tuple[str, Decimal | None, Decimal], ...] = ()  # (name, rate, amount)
+
+    @property
+    def name(self) -> str | None:
+        """Names of the parts joined with " + " (the key of ``taxes.mappings``)."""
+        names = [p[0] for p in self.parts if p[0]]
+        return " + ".join(names) if names else None
+
+
+def find_code(
+    tax: WixTax, config: Config, snap: QboSnapshot, *, order_id: str, where: str
+) -> TaxCodeInfo | str | MappingError:
+    """The QBO tax code for a charge: a :class:`TaxCodeInfo` (non-US), ``TAX``/``NON`` (US), or an error."""
+    taxed = tax.amount != 0 or (tax.rate is not None and tax.rate != 0)
+    if snap.is_us:
+        return US_TAX if taxed else US_NON
+    if not taxed:
+        code_ref = config.taxes.untaxed_code
+        if code_ref is None:
+            return MappingError(
+                f"{where} is untaxed but no QBO code is set for untaxed lines",
+                source_id=order_id,
+                field="taxes.untaxed_code",
+                hint="set taxes.untaxed_code (e.g. the company's exempt or zero-rated code)",
+            )
+        return _known(code_ref.id, snap, order_id, "taxes.untaxed_code")
+    name = (tax.name or "").strip().lower()
+    rate = tax.rate.normalize() if tax.rate is not None else None
+    by_rate = [m for m in config.taxes.mappings if rate is not None and m.rate.normalize() == rate]
+    named = [m for m in by_rate if m.name.strip().lower() == name] if name else []
+    chosen = named or ([] if name and len({m.qbo_tax_code.id for m in by_rate}) > 1 else by_rate)
+    if not chosen or len({m.qbo_tax_code.id for m in chosen}) > 1:
+        label = f"{tax.name or 'tax'} at {_pct(tax.rate)}"
+        return MappingError(
+            f"{where}: Wix {label} has no {'single ' if chosen else ''}QBO tax code",
+            source_id=order_id,
+            field="taxes.mappings",
+            hint=f"add a taxes.mappings entry with name {tax.name or '<any>'!r} and rate {tax.rate}",
+        )
+    return _known(chosen[0].qbo_tax_code.id, snap, order_id, "taxes.mappings")
+
+
+def _pct(rate: Decimal | None) -> str:
+    return "an unknown rate" if rate is None else f"{(rate * 100).normalize():f}%"
+
+
+def _known(code_id: str, snap: QboSnapshot, order_id: str, field: str) -> TaxCodeInfo | MappingError:
+    code = snap.tax_codes.get(code_id)
+    if code is None:
+        return MappingError(
+            f"QBO tax code {code_id} is not in the company (or is inactive)",
+            source_id=order_id,
+            field=field,
+            hint="pick an active QBO tax code in the tax mapping",
+        )
+    return code
+
+
+def split_by_rate(tax: WixTax, code: TaxCodeInfo, currency: str | None) -> list[Decimal]:
+    """Wix's tax of one charge attributed to each of ``code``'s rates (sums to ``tax.amount``).
+
+    Wix's own breakdown is used when it has one part per rate (matched by rate, else by order);
+    otherwise the amount is split in proportion to the rates.
+    """
+    if not code.rates:
+        return []
+    if len(tax.parts) == len(code.rates) and len(code.rates) > 1:
+        parts = list(tax.parts)
+        out: list[Decimal] = []
+        for rate in code.rates:
+            match = next((p for p in parts if p[1] is not None and p[1] * 100 == rate.percent), None)
+            chosen = match or parts[0]
+            parts.remove(chosen)
+            out.append(chosen[2])
+        if money.total(out) == tax.amount:
+            return out
+    return money.split(tax.amount, [r.percent for r in code.rates], currency)
+
+
+def inclusive_net(gross: Decimal, code: TaxCodeInfo | str) -> Decimal:
+    """The net QBO derives from a tax-inclusive amount on a non-US document."""
+    if not isinstance(code, TaxCodeInfo) or not code.rates:
+        return gross
+    return q2(gross / (1 + code.percent / 100))
+
+
+@dataclass(frozen=True)
+class RatePrediction:
+    """QBO's tax for one rate of a document, both ways, and the amount we will send."""
+
+    rate: RateInfo
+    base: Decimal  # NetAmountTaxable
+    by_line: Decimal
+    by_total: Decimal
+    wix: Decimal  # Wix's tax attributed to this rate (what the TaxLine override sends)
+
+
+def predict_rates(
+    lines: Iterable[tuple[Decimal, TaxCodeInfo | str, Sequence[Decimal]]],
+) -> list[RatePrediction]:
+    """Per-rate prediction from ``(qbo_net, code, wix_tax_per_rate)`` of every line."""
+    acc: dict[str, list[Decimal]] = {}  # rate id -> [base, by_line, wix]
+    info: dict[str, RateInfo] = {}
+    for net, code, wix_parts in lines:
+        if not isinstance(code, TaxCodeInfo):
+            continue
+        for i, rate in enumerate(code.rates):
+            row = acc.setdefault(rate.id, [ZERO, ZERO, ZERO])
+            info[rate.id] = rate
+            row[0] += net
+            row[1] += q2(net * rate.fraction)
+            row[2] += wix_parts[i] if i < len(wix_parts) else ZERO
+    return [
+        RatePrediction(
+            rate=info[rid], base=row[0], by_line=row[1], by_total=q2(row[0] * info[rid].fraction), wix=row[2]
+        )
+        for rid, row in acc.items()
+    ]
