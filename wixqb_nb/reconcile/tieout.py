@@ -49,7 +49,8 @@ def daily(
         w, q = sides[kind]
         q = q.assign(module=q["order_id"].map(module_of).fillna("unknown"))
         merged = _sum(w).join(_sum(q), how="outer", lsuffix="_w", rsuffix="_q").fillna(0)
-        for (day, module), r in merged.iterrows():
+        for key, r in merged.iterrows():
+            day, module = _pair(key)
             rows.append(
                 DailyTieOut(
                     str(day),
@@ -85,9 +86,9 @@ def taxes(
     return tuple(out)
 
 
-def _pair(key: object) -> tuple[object, object]:
-    day, module = key  # type: ignore[misc]
-    return day, module
+def _pair(key: object) -> tuple[str, str]:
+    assert isinstance(key, tuple)
+    return str(key[0]), str(key[1])
 
 
 def _sum(df: pd.DataFrame) -> pd.DataFrame:
