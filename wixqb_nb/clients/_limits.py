@@ -61,9 +61,16 @@ class RateLimiter:
     ``batches_per_window`` batches started within it. ``clock`` must be monotonic.
     """
 
-    def __init__(self, limits: Limits | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        on_grant: Callable[[float, bool], None] | None = None,
+    ) -> None:
         self.limits = limits or Limits()
         self._clock = clock
+        self._on_grant = on_grant  # called (under the lock) with (time, as_batch) for every slot granted
         self._cond = threading.Condition()
         self._requests: deque[float] = deque()
         self._batches: deque[float] = deque()
@@ -118,6 +125,8 @@ class RateLimiter:
                         self._batches.append(now)
                     self._in_flight += 1
                     self.waited_s += now - started
+                    if self._on_grant is not None:
+                        self._on_grant(now, as_batch)
                     return as_batch
                 self._cond.wait(timeout=wait if wait is not None else 1.0)
 
