@@ -269,8 +269,8 @@ def cfg() -> Config:
 Builder = Callable[..., Any]
 
 
-@pytest.fixture
-def h() -> Any:
+@pytest.fixture(scope="session")
+def h() -> Any:  # stateless builders: safe to share across hypothesis examples
     """The builders above, for test modules (importlib mode cannot import conftest)."""
     import types
 
