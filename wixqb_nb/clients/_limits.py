@@ -26,6 +26,14 @@ class Limits:
     max_in_flight: int = 10
     batches_per_window: int = 40
     window_s: float = 60.0
+    #: Share of the window added as slack: the server counts arrivals, and a request delayed on the
+    #: way must not make two windows' worth land inside one of the server's windows.
+    safety: float = 0.02
+
+    @property
+    def effective_window_s(self) -> float:
+        """The window the limiter enforces (``window_s`` plus the safety slack)."""
+        return self.window_s * (1.0 + self.safety)
 
     @classmethod
     def scaled(
@@ -78,7 +86,7 @@ class RateLimiter:
         self.waited_s = 0.0  # total time callers spent waiting for a slot (for benchmarks and logs)
 
     def _prune(self, now: float) -> None:
-        edge = now - self.limits.window_s
+        edge = now - self.limits.effective_window_s
         while self._requests and self._requests[0] <= edge:
             self._requests.popleft()
         while self._batches and self._batches[0] <= edge:
@@ -91,9 +99,9 @@ class RateLimiter:
             return None
         waits = []
         if len(self._requests) >= lim.requests_per_window:
-            waits.append(self._requests[0] + lim.window_s - now)
+            waits.append(self._requests[0] + lim.effective_window_s - now)
         if batch and len(self._batches) >= lim.batches_per_window:
-            waits.append(self._batches[0] + lim.window_s - now)
+            waits.append(self._batches[0] + lim.effective_window_s - now)
         return max(waits, default=0.0)
 
     def batch_available(self) -> bool:
