@@ -267,9 +267,10 @@ def _sale_write(
 
 def _against_posted(write: PlannedWrite, done: PostedDoc | None) -> PlannedWrite | None:
     """Create when never posted; nothing when unchanged; an update carrying Id and SyncToken otherwise."""
-    digest = payload_hash(write.payload)
     if done is None:
-        return replace(write, payload_hash=digest)
+        # Hashing costs more than planning; creates leave it to the ledger (``payload_hash(payload)``).
+        return write
+    digest = payload_hash(write.payload)
     if done.payload_hash == digest and not done.voided:
         return None
     revision = done.revision + 1
