@@ -91,7 +91,7 @@ class QboCompany:
         return company
 
     def to_json(self) -> dict[str, Any]:
-        """Everything needed to rebuild the company (Decimals inside: write it with ``money.dumps``)."""
+        """Everything needed to rebuild the company: Decimals and strings, no floats (``money.dumps`` it)."""
         with self._lock:
             return {
                 "realm_id": self.realm_id,
@@ -106,8 +106,8 @@ class QboCompany:
                     "applied": self._applied,
                     "deposited": self._deposited,
                     "overrides": sorted(self._overrides),
-                    "updated": self._updated,
-                    "deleted": self._deleted,
+                    "updated": {k: repr(v) for k, v in self._updated.items()},
+                    "deleted": {k: {i: repr(t) for i, t in v.items()} for k, v in self._deleted.items()},
                 },
             }
 
