@@ -1,0 +1,139 @@
+"""Reconciliation and workbook speed against bare pandas / openpyxl baselines.
+
+- ``reconcile_vs_merge``: :func:`wixqb_nb.reconcile.compare` on 100,000 Wix orders (with tax
+  rates and payments) against 100,000 QBO documents, divided by a bare
+  ``pd.merge(how="outer")`` of the same two sales frames. Target <= 3.
+- ``xlsx_vs_raw_dump``: :func:`wixqb_nb.reporting.write_xlsx` of a report whose Documents sheet has
+  100,000 rows, divided by an unformatted openpyxl write-only dump of the same cells. Target <= 1.5.
+
+Each figure is the best of a few runs (the minimum is the least noisy estimate of the cost).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+
+from wixqb_nb.reconcile import QboFrames, ReconSettings, WixFrames, compare
+from wixqb_nb.reconcile import qbo_frames as qf
+from wixqb_nb.reconcile import wix_frames as wf
+
+N = 100_000
+
+
+def _frame(data: dict[str, Any], columns: tuple[str, ...]) -> pd.DataFrame:
+    df = pd.DataFrame({c: data[c] for c in columns})
+    for c in columns:
+        if c in wf.MONEY_COLUMNS:
+            df[c] = df[c].astype("Int64")
+    return df
+
+
+def build(n: int = N, seed: int = 1) -> tuple[WixFrames, QboFrames]:
+    """``n`` paid orders booked as sales receipts; a few QBO documents differ."""
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"{i:08x}-5a1e-4c3b-9d2f-{i:012x}" for i in range(n)], dtype=object)
+    numbers = np.array([str(10000 + i) for i in range(n)], dtype=object)
+    days = np.array([f"2024-03-{1 + i % 28:02d}" for i in range(n)], dtype=object)
+    modules = np.where(rng.random(n) < 0.8, "stores", "bookings").astype(object)
+    lines = rng.integers(500, 50_000, n)
+    shipping = rng.integers(0, 2_000, n)
+    gst = (lines + shipping) * 5 // 100
+    qst = (lines + shipping) * 9975 // 100_000
+    total = lines + shipping + gst + qst
+    zeros = np.zeros(n, dtype=np.int64)
+    empty = np.full(n, "", dtype=object)
+    wix_sales = _frame({
+        "order_id": ids, "number": numbers, "date": days, "module": modules, "status": "APPROVED",
+        "payment_status": "PAID", "eligible": True, "expected_doc": "SalesReceipt", "customer": "Ann Lee",
+        "method": "CreditCard", "total": total, "subtotal": lines, "discount": zeros, "shipping": shipping,
+        "tax": gst + qst, "fees": zeros, "balance": zeros,
+    }, wf.SALE_COLUMNS)  # fmt: skip
+    wix_taxes = _frame({
+        "order_id": np.concatenate([ids, ids]), "tax_key": np.repeat(np.array(["5", "9.975"], dtype=object), n),
+        "tax_name": np.repeat(np.array(["GST", "QST"], dtype=object), n), "amount": np.concatenate([gst, qst]),
+    }, wf.TAX_COLUMNS)  # fmt: skip
+    wix_pay = _frame({"order_id": ids, "payment_id": ids, "date": days, "module": modules, "method": "CreditCard",
+                      "amount": total}, wf.PAYMENT_COLUMNS)  # fmt: skip
+    wix = WixFrames(wix_sales, wix_pay, wf.frame([], wf.REFUND_COLUMNS), wix_taxes)
+    q_total = total.copy()
+    q_total[rng.integers(0, n, 20)] += 1  # a few mismatches
+    doc_idx = np.arange(n)
+    qbo_sales = _frame({
+        "doc_idx": doc_idx, "qbo_type": "SalesReceipt", "qbo_id": (doc_idx + 1000).astype(str).astype(object),
+        "doc_number": np.array(["WX-" + x for x in numbers], dtype=object), "order_id": ids, "order_number": numbers,
+        "date": days, "total": q_total, "lines": lines, "discount": zeros, "shipping": shipping, "rounding": zeros,
+        "tax": gst + qst, "balance": zeros, "customer_id": "5", "item_ids": "21", "deposit_account": "40",
+        "has_tax_lines": True,
+    }, qf.SALE_COLUMNS)  # fmt: skip
+    qbo_taxes = _frame({
+        "doc_idx": np.concatenate([doc_idx, doc_idx]), "order_id": np.concatenate([ids, ids]),
+        "tax_key": np.repeat(np.array(["5", "9.975"], dtype=object), n), "rate_id": "3",
+        "amount": np.concatenate([gst, qst]),
+    }, qf.TAX_COLUMNS)  # fmt: skip
+    del empty
+    qbo = QboFrames(
+        qbo_sales,
+        wf.frame([], qf.PAYMENT_COLUMNS),
+        wf.frame([], qf.REFUND_COLUMNS),
+        qbo_taxes,
+    )
+    return wix, qbo
+
+
+def best(fn: Callable[[], object], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def reconcile_ratio() -> float:
+    wix, qbo = build()
+    settings = ReconSettings(deposit_accounts={"creditcard": "40"})
+    result = compare(wix, qbo, settings)
+    assert len(result.errors) >= 1
+    merge = best(lambda: pd.merge(wix.sales, qbo.sales, on="order_id", how="outer"))
+    recon = best(lambda: compare(wix, qbo, settings))
+    print(
+        f"  bare merge {merge * 1000:.0f} ms, reconcile {recon * 1000:.0f} ms ({len(result.errors)} flagged)"
+    )
+    return recon / merge
+
+
+def xlsx_ratio() -> float:
+    from wixqb_nb.reporting.bench import raw_dump, sample_report
+    from wixqb_nb.reporting.xlsx import write_xlsx
+
+    report = sample_report(N)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = best(lambda: raw_dump(report, Path(tmp) / "raw.xlsx", Workbook), runs=3)
+        fmt = best(lambda: write_xlsx(report, Path(tmp) / "report.xlsx"), runs=3)
+    print(f"  raw dump {raw:.2f} s, formatted workbook {fmt:.2f} s")
+    return fmt / raw
+
+
+def main(argv: list[str]) -> int:
+    figures = [("reconcile_vs_merge", reconcile_ratio(), 3.0)]
+    if "--no-xlsx" not in argv:
+        figures.append(("xlsx_vs_raw_dump", xlsx_ratio(), 1.5))
+    failed = False
+    for name, ratio, target in figures:
+        ok = ratio <= target
+        failed |= not ok
+        print(f"{name}: {ratio:.2f} (target <= {target:g}) {'PASS' if ok else 'FAIL'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
