@@ -239,6 +239,9 @@ class Advanced(_Strict):
     shipping_item: QboRef | None = Field(
         None, description="item for shipping; empty: QBO's built-in shipping line (SHIPPING_ITEM_ID)"
     )
+    fees_item: QboRef | None = Field(
+        None, description="item for Wix additional fees; empty: a QBO item named like the fee"
+    )
     use_qbo_customer_message: bool = Field(
         False, description="QBO's default customer message instead of Wix notes"
     )
@@ -305,6 +308,10 @@ class Refunds(_Strict):
     )
     refund_from_account: QboRef | None = Field(None, description="account the refunded money is paid from")
     prefix: str = Field("C", max_length=10, description="prefix of refund document numbers")
+    amount_item: QboRef | None = Field(
+        None,
+        description="item for a refund that cannot be itemised by quantity; empty: the order's first item",
+    )
     include_partial: bool = Field(True, description="also sync partial refunds")
 
 
