@@ -9,6 +9,15 @@ product (mapping, clients, sync, reconcile); only :mod:`wixqb_nb.money` is impor
 
 from __future__ import annotations
 
+from .cases import known_cases
+from .company import company_seed
 from .store import advance_store, generate_store, iter_store, write_store
 
-__all__ = ["advance_store", "generate_store", "iter_store", "write_store"]
+__all__ = [
+    "advance_store",
+    "company_seed",
+    "generate_store",
+    "iter_store",
+    "known_cases",
+    "write_store",
+]
