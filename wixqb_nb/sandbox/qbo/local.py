@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount
@@ -43,3 +44,14 @@ def serve_qbo(service: QboService, *, http: str = "h11") -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def api_client(service: QboService, base_url: str, realm_id: str, client_id: str) -> httpx.Client:
+    """An httpx client for ``realm_id``'s API with a fresh access token (``minorversion=75`` sent)."""
+    tokens = service.issue_tokens(realm_id, client_id)
+    return httpx.Client(
+        base_url=f"{base_url}/v3/company/{realm_id}",
+        headers={"Authorization": f"Bearer {tokens.access_token}", "Accept": "application/json"},
+        params={"minorversion": "75"},
+        timeout=30,
+    )
