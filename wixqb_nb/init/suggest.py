@@ -4,7 +4,7 @@ One pure function, :func:`suggest`, shared by ``wixqb init`` (which writes the s
 and the wizard (which shows it for the user to confirm). It matches:
 
 - each Wix tax seen on the orders (its names joined with `` + `` and its combined rate, see
-  :func:`wix_tax_of`) to the QBO tax code whose sales rates add up to the same rate, preferring a
+  :func:`wix_taxes`) to the QBO tax code whose sales rates add up to the same rate, preferring a
   code whose rate names echo the Wix names (GST + QST -> "GST/QST QC");
 - accounts by type and name (income, COGS, inventory asset, clearing accounts per gateway);
 - the special items (rounding, discount, shipping) by name, in English or French;
@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 
 from wixqb_nb.config import Config, DocumentType, PaymentStatus, QboRef, WixModule, validate_data
 from wixqb_nb.init.company import CompanyData, TaxCodeOption, ref_of
-from wixqb_nb.models.wix import LineItem, Order, OrderTransactions
+from wixqb_nb.mapping.sale import collect_charges
+from wixqb_nb.models.wix import Order, OrderTransactions
 
 ZERO = Decimal(0)
 ALL_STATUSES: tuple[PaymentStatus, ...] = (
@@ -137,31 +138,20 @@ class Suggestion:
 # --- Wix side ------------------------------------------------------------------------------------
 
 
-def wix_tax_of(line: LineItem) -> WixTax | None:
-    """The Wix tax of ``line``: its breakdown names joined with " + " and their combined rate.
-
-    Lines without a breakdown fall back to the line rate, named ``"Tax"``. Untaxed lines (no
-    rate or a zero rate) give ``None``.
-    """
-    info = line.tax_info
-    parts = [b for b in (info.tax_breakdown if info else []) if (b.rate or ZERO) > 0]
-    if parts:
-        name = " + ".join((b.tax_name or b.jurisdiction or "Tax").strip() for b in parts)
-        return WixTax(name, sum((b.rate or ZERO for b in parts), ZERO).normalize())
-    rate = line.tax_rate
-    if rate is None or rate <= 0:
-        return None
-    return WixTax("Tax", rate.normalize())
-
-
 def wix_taxes(orders: Iterable[Order]) -> list[WixTax]:
-    """Every distinct Wix tax on the orders' lines, with how many lines carry it (most used first)."""
+    """Every distinct taxed Wix charge (lines, shipping, fees) with its count, most used first.
+
+    A charge's tax is read exactly as the mapping reads it (:func:`wixqb_nb.mapping.sale.collect_charges`):
+    its breakdown names joined with " + " (``"Tax"`` when Wix gave none) and its combined rate.
+    Charges taxed without a rate cannot be matched by rate and are left out.
+    """
     counts: Counter[tuple[str, Decimal]] = Counter()
     for order in orders:
-        for line in order.line_items:
-            tax = wix_tax_of(line)
-            if tax is not None:
-                counts[(tax.name, tax.rate)] += 1
+        for charge in collect_charges(order):
+            tax = charge.tax
+            if tax.rate is None or tax.rate == 0:
+                continue
+            counts[(tax.name or "Tax", tax.rate.normalize())] += 1
     return [WixTax(n, r, c) for (n, r), c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
@@ -414,6 +404,5 @@ __all__ = [
     "WixTax",
     "match_tax",
     "suggest",
-    "wix_tax_of",
     "wix_taxes",
 ]
