@@ -6,7 +6,7 @@ import random
 from typing import Any
 
 from . import _order, _tax, _txn
-from ._fmt import Money, timestamp
+from ._fmt import Money, fixed_id, timestamp
 from ._spec import OrderSpec
 
 DAY_MS = 86_400_000
@@ -201,7 +201,7 @@ def _shipping(spec: OrderSpec, t: _order.Taxed, money: Money, phone: str) -> dic
             "shippingDestination": {"address": _address(spec), "contactDetails": _contact(spec, phone)},
         }
     return {
-        "code": _order.fixed_id("shipping", title),
+        "code": fixed_id("shipping", title),
         "title": title,
         "logistics": logistics,
         "cost": _order.shipping_cost_json(spec, t, money),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import Any
 
 from ._catalog import OFFERING_BY_KEY, PRODUCT_BY_KEY, custom_line, offering_line, product_line
 from ._data import APP_BOOKINGS, APP_EVENTS, APP_PLANS, APP_RESTAURANTS, PRODUCTS, Person
@@ -426,7 +427,7 @@ def random_spec(c: Ctx, rng: random.Random) -> OrderSpec:
     person = c.people.pick(rng)
     lang = c.people.lang(person)
     r = rng.random()
-    kw: dict[str, object] = {}
+    kw: dict[str, Any] = {}
     if r < 0.74:
         lines = _stores_lines(c, rng, lang)
     elif r < 0.82:
@@ -455,7 +456,7 @@ def random_spec(c: Ctx, rng: random.Random) -> OrderSpec:
         else:
             kw["shipping"] = c.standard_shipping(lang, rng)
         kw["discounts"] = _random_discounts(c, rng, lines, lang)
-    kw["inclusive"] = rng.random() < (0.02 if c.fr else 0.01)
+    kw["inclusive"] = rng.random() < (0.02 if c.fr else 0.01) and not kw.get("fee_ppm")
     kw.update(_random_money(rng, lines, kw.get("channel") == "POS"))
     return c.spec(person, lines, **kw)
 
