@@ -92,7 +92,8 @@ def test_orders_state_and_which_need_work(ledger: Ledger) -> None:
     ledger.set_order("o1", number="1001", updated_date="later", state="posted", run_id=run + 1, now=NOW)
     o1 = ledger.order("o1")
     assert o1 is not None and (o1.updated_date, o1.first_run_id, o1.last_run_id) == ("later", run, run + 1)
-    assert ledger.orders_needing_work() == ["o2", "o3"]
+    assert ledger.orders_needing_work() == ["o3"]
+    assert ledger.orders_needing_work(include_open=True) == ["o2", "o3"]
     assert set(ledger.orders(["o1", "o3", "zz"])) == {"o1", "o3"}
 
 

@@ -37,7 +37,8 @@ def test_open_and_retried_orders_are_replanned_ignored_never(ledger: Ledger) -> 
     record_error(ledger, order_id="oc", message="no customer", now=NOW)
     retry_errors(ledger, [a], now=NOW)
     ignore_errors(ledger, [b], now=NOW)
-    assert ledger.orders_needing_work() == ["oa", "oc"]
+    assert ledger.orders_needing_work() == ["oa"]  # retried: always
+    assert ledger.orders_needing_work(include_open=True) == ["oa", "oc"]  # open: after a config change
     assert ledger.ignored_orders() == {"ob"}
     # seen again, an ignored error stays ignored
     record_error(ledger, order_id="ob", message="tax not mapped", now=LATER)
@@ -61,7 +62,7 @@ def test_ignore_all_takes_open_and_retried(ledger: Ledger) -> None:
     record_error(ledger, order_id="ob", message="m", now=NOW)
     retry_errors(ledger, [a], now=NOW)
     assert len(ignore_errors(ledger, "all", now=NOW)) == 2
-    assert ledger.orders_needing_work() == []
+    assert ledger.orders_needing_work(include_open=True) == []
 
 
 def test_posting_the_order_resolves_its_errors_except_the_kept(ledger: Ledger) -> None:

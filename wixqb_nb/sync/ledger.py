@@ -399,16 +399,29 @@ class Ledger:
             (order_id, number, updated_date, state, detail, run_id, run_id, iso(now)),
         )
 
-    def orders_needing_work(self) -> list[str]:
-        """Orders to re-plan even if Wix did not change them: failed or half-posted, not ignored."""
+    def orders_needing_work(self, *, include_open: bool = False) -> list[str]:
+        """Orders to re-plan although Wix did not change them; never those with an ignored error.
+
+        Always: half-posted orders (``partial``: a write failed for a passing reason or its outcome
+        was lost) and orders whose error the user retried. With ``include_open`` (the configuration
+        changed since the last run, so a fixed mapping may now work): orders with open errors too.
+        """
+        states = "('partial', 'pending', 'error')" if include_open else "('partial', 'pending')"
+        statuses = "('open', 'retried')" if include_open else "('retried')"
         rows = self._db.execute(
-            "SELECT order_id FROM orders WHERE state IN ('error', 'partial', 'pending')"
-            " AND order_id NOT IN (SELECT order_id FROM errors WHERE status = 'ignored')"
-            " UNION SELECT order_id FROM errors WHERE status IN ('open', 'retried')"
-            " AND order_id NOT IN (SELECT order_id FROM errors WHERE status = 'ignored')"
+            f"SELECT order_id FROM orders WHERE state IN {states}"
+            f" UNION SELECT order_id FROM errors WHERE status IN {statuses}"
+            " EXCEPT SELECT order_id FROM errors WHERE status = 'ignored'"
             " ORDER BY 1"
         ).fetchall()
         return [r[0] for r in rows]
+
+    def last_config_hash(self) -> str | None:
+        """The config hash of the latest finished, non-dry run (None before the first)."""
+        row = self._db.execute(
+            "SELECT config_hash FROM runs WHERE finished_at IS NOT NULL AND dry_run = 0 ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def ignored_orders(self) -> set[str]:
         """Orders with an ignored error: the sync leaves them alone until the error is retried."""
@@ -472,6 +485,13 @@ class Ledger:
             "UPDATE documents SET status = ?, sync_token = COALESCE(?, sync_token), updated_at = ?"
             " WHERE entity = ? AND qbo_id = ?",
             (status, sync_token, iso(now), entity, qbo_id),
+        )
+
+    def set_sync_token(self, entity: str, qbo_id: str, sync_token: str, *, now: dt.datetime) -> None:
+        """Remember the SyncToken QBO has now (after a re-read)."""
+        self._db.execute(
+            "UPDATE documents SET sync_token = ?, updated_at = ? WHERE entity = ? AND qbo_id = ?",
+            (sync_token, iso(now), entity, qbo_id),
         )
 
     def documents(

@@ -1,0 +1,100 @@
+"""Building the Wix and QBO clients of a run from the config and the secrets.
+
+Secrets never come from the config: the Wix API key from ``WIXQB_WIX_API_KEY``, the QBO app's
+client id and secret from ``WIXQB_QBO_CLIENT_ID`` / ``WIXQB_QBO_CLIENT_SECRET``, the QBO tokens
+from the 0600 token file ``connection.token_file`` names (or ``WIXQB_QBO_REFRESH_TOKEN`` /
+``WIXQB_QBO_ACCESS_TOKEN`` when there is no file yet). A relative ``token_file`` or ``state_dir``
+is taken from the folder of the config file, so a scheduled run finds the same files whatever its
+working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from wixqb_nb.clients.qbo import QboClient
+from wixqb_nb.clients.qbo_auth import TokenStore
+from wixqb_nb.clients.wix import WixClient
+from wixqb_nb.config import Config
+from wixqb_nb.errors import ConfigError
+
+RequestHook = Callable[[httpx.Request], None]
+
+
+def resolve_path(value: str, base: Path | None) -> Path:
+    """``value`` as a path; relative ones are taken from ``base`` (the config file's folder) when given."""
+    path = Path(value).expanduser()
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    return path
+
+
+def state_dir(config: Config, config_path: str | Path | None = None) -> Path:
+    """The folder of the ledger and locks (``connection.state_dir``, relative to the config file)."""
+    base = Path(config_path).resolve().parent if config_path else None
+    return resolve_path(config.connection.state_dir, base)
+
+
+def _http(on_request: RequestHook | None) -> httpx.Client:
+    hooks: dict[str, list[Callable[..., object]]] = {"request": [on_request]} if on_request else {}
+    return httpx.Client(timeout=httpx.Timeout(60.0, connect=10.0), event_hooks=hooks)
+
+
+@dataclass
+class Clients:
+    """The run's two clients and the HTTP layers they share; a context manager that closes them."""
+
+    wix: WixClient
+    qbo: QboClient
+    http: tuple[httpx.Client, ...]
+
+    def __enter__(self) -> Clients:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close both clients' HTTP connections."""
+        for client in self.http:
+            client.close()
+
+
+def build_clients(
+    config: Config,
+    *,
+    config_path: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    on_request: RequestHook | None = None,
+) -> Clients:
+    """The run's Wix and QBO clients (close them, or use the result as a context manager).
+
+    ``on_request`` is called with every HTTP request either client sends (counting, logging).
+
+    Raises
+    ------
+    ConfigError
+        When a secret is missing (the message names the variable to set).
+    """
+    environ = os.environ if env is None else env
+    conn = config.connection
+    key = environ.get("WIXQB_WIX_API_KEY", "")
+    if not key:
+        raise ConfigError("set WIXQB_WIX_API_KEY (the Wix API key; it never goes in the config file)")
+    base = Path(config_path).resolve().parent if config_path else None
+    token_file = resolve_path(conn.token_file, base) if conn.token_file else None
+    tokens = TokenStore.from_env(token_file, token_url=conn.qbo_token_url, env=environ)
+    if tokens.tokens is None:
+        where = f"the token file {token_file}" if token_file else "WIXQB_QBO_REFRESH_TOKEN"
+        raise ConfigError(f"no QBO tokens in {where}: run `wixqb connect qbo` (or `wixqb init --sandbox`)")
+    wix_http, qbo_http = _http(on_request), _http(on_request)
+    wix = WixClient(conn.wix_site_id, key, conn.wix_base_url, http=wix_http)
+    qbo = QboClient(
+        conn.qbo_realm_id, conn.qbo_base_url, tokens, http=qbo_http, minor_version=conn.qbo_minor_version
+    )
+    return Clients(wix, qbo, (wix_http, qbo_http))
