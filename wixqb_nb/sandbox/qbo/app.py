@@ -171,7 +171,7 @@ def build_qbo_app(service: QboService) -> Starlette:
         return HTMLResponse(_authorize_page(params, list(service.companies)))
 
     async def discovery(request: Request) -> Response:
-        base = str(request.base_url).rstrip("/")
+        base = str(request.url.replace(query="")).removesuffix("/.well-known/openid_configuration")
         return JSONResponse(
             {
                 "issuer": "https://oauth.platform.intuit.com/op/v1",

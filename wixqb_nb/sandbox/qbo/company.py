@@ -39,6 +39,13 @@ NAME_LISTS = ("Customer", "Item", *READ_ONLY)  # have Active; inactive ones are 
 ZERO = Decimal(0)
 
 
+def _epoch(text: Any, default: float) -> float:
+    try:
+        return datetime.fromisoformat(str(text)).timestamp()
+    except ValueError:
+        return default
+
+
 def meta_time(now: float) -> str:
     return datetime.fromtimestamp(now, tz=UTC).isoformat(timespec="seconds")
 
@@ -86,7 +93,7 @@ class QboCompany:
                 doc.setdefault("sparse", False)
                 doc.setdefault("MetaData", {"CreateTime": meta_time(now), "LastUpdatedTime": meta_time(now)})
                 company._data[kind][str(doc["Id"])] = doc
-                company._updated[f"{kind}:{doc['Id']}"] = now
+                company._updated[f"{kind}:{doc['Id']}"] = _epoch(doc["MetaData"].get("LastUpdatedTime"), now)
         company._rebuild()
         return company
 
