@@ -374,7 +374,10 @@ def _taxes_section(
         ]
         return {"mappings": maps, "untaxed_code": {"id": "NON", "name": "NON"}}
     maps = []
+    named = {(m.wix.rate, m.code.id) for m in matches if m.code is not None and m.wix.name != "Tax"}
     for m in matches:
+        if m.code is not None and m.wix.name == "Tax" and (m.wix.rate, m.code.id) in named:
+            continue  # an unnamed Wix tax at a rate a named mapping already sends to the same code
         if m.code is None:
             notes.append(
                 f"taxes: no QBO tax code adds up to {m.wix.rate} for Wix tax {m.wix.name!r}; map it by hand"
