@@ -189,7 +189,9 @@ class TokenStore:
         self.client_id = client_id
         self._secret = client_secret
         self.token_url = token_url
-        self._core = HttpCore(http or httpx.Client(timeout=DEFAULT_TIMEOUT), service="qbo", retry=retry)
+        self._owns_http = http is None
+        self._http = http or httpx.Client(timeout=DEFAULT_TIMEOUT)
+        self._core = HttpCore(self._http, service="qbo", retry=retry)
         self._clock = clock
         self._margin = refresh_margin_s
         self._lock_timeout = lock_timeout_s
@@ -221,6 +223,17 @@ class TokenStore:
         return cls(
             path, client_id=client_id, client_secret=secret, token_url=token_url, initial=initial, **kwargs
         )
+
+    def close(self) -> None:
+        """Close the HTTP client if this store created it."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> TokenStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def tokens(self) -> TokenSet | None:

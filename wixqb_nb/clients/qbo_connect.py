@@ -153,14 +153,19 @@ def connect_qbo(
         raise errors.AuthenticationError(
             f"QuickBooks connection failed: {outcome.error}", status_code=400, service="qbo"
         )
-    core = HttpCore(http or httpx.Client(timeout=DEFAULT_TIMEOUT), service="qbo")
-    data = token_request(
-        core,
-        token_url,
-        client_id,
-        client_secret,
-        {"grant_type": "authorization_code", "code": outcome.code, "redirect_uri": actual_redirect},
-    )
+    own = http is None
+    client = http or httpx.Client(timeout=DEFAULT_TIMEOUT)
+    try:
+        data = token_request(
+            HttpCore(client, service="qbo"),
+            token_url,
+            client_id,
+            client_secret,
+            {"grant_type": "authorization_code", "code": outcome.code, "redirect_uri": actual_redirect},
+        )
+    finally:
+        if own:
+            client.close()
     tokens = TokenSet.from_answer(data, time.time())
     tokens.realm_id = outcome.realm_id
     store.save(tokens)

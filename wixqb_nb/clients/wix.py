@@ -60,7 +60,9 @@ class WixAppToken:
         self._secret = app_secret
         self.instance_id = instance_id
         self.token_url = token_url
-        self._core = HttpCore(http or httpx.Client(timeout=DEFAULT_TIMEOUT), service="wix")
+        self._owns_http = http is None
+        self._http = http or httpx.Client(timeout=DEFAULT_TIMEOUT)
+        self._core = HttpCore(self._http, service="wix")
         self._clock = clock
         self._margin = margin_s
         self._lock = threading.Lock()
@@ -74,6 +76,11 @@ class WixAppToken:
                 self._mint()
             assert self._token is not None
             return self._token
+
+    def close(self) -> None:
+        """Close the HTTP client if this object created it."""
+        if self._owns_http:
+            self._http.close()
 
     def invalidate(self) -> None:
         """Forget the cached token (after a 401)."""
@@ -148,9 +155,11 @@ class WixClient:
         self.close()
 
     def close(self) -> None:
-        """Close the HTTP client if this object created it."""
+        """Close the HTTP client (and the app token's) if this object created it."""
         if self._owns_http:
             self.http.close()
+        if self.app_token is not None:
+            self.app_token.close()
 
     def _auth(self) -> dict[str, str]:
         key = self.app_token() if self.app_token is not None else self._api_key
