@@ -53,6 +53,8 @@ class Step:
     message: str = ""
     fault_code: str = ""
     attempts: int = 0
+    permanent: bool = False  # QBO refused the write itself (a fault): planning again will not help
+    error: ApiError | None = None
 
     @property
     def key(self) -> str:
@@ -267,6 +269,7 @@ class Applier:
             wid, outcome="failed", now=self.clock(), fault_code=code, fault_message=msg
         )
         s.status, s.message, s.fault_code = "failed", msg, code
+        s.permanent, s.error = isinstance(err, QboFaultError), err
 
     def _duplicate(self, s: Step, wid: int, payload: dict[str, Any], err: ApiError, digest: str) -> None:
         try:

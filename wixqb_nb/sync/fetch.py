@@ -22,7 +22,8 @@ from wixqb_nb.models.wix import Order, OrderTransactions
 from wixqb_nb.sync.ledger import Ledger
 
 Progress = Callable[[str, int, int | None], None]
-DONE_STATES = ("posted", "skipped", "unchanged")
+#: States of orders that need nothing more unless Wix changes them (errors wait for a fix or a retry).
+DONE_STATES = ("posted", "skipped", "error", "undone")
 
 
 @dataclass
