@@ -79,6 +79,7 @@ def epoch_ms(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
+@lru_cache(maxsize=131072)
 def fixed_id(*parts: Any) -> str:
     """A stable GUID for catalog objects, the same for every seed."""
     return str(uuid.uuid5(_NS, ":".join(str(p) for p in parts)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -102,9 +103,17 @@ def generate_store(
     store: dict[str, Any] = {"orders": [], "transactions": [], "products": products_json(profile)}
     append_order = store["orders"].append
     append_txn = store["transactions"].append
-    for order, txn in iter_store(orders, seed, profile, start, days):
-        append_order(order)
-        append_txn(txn)
+    # Millions of fresh, acyclic dicts: the cyclic GC would rescan them all again and again
+    # (it made 100k orders take twice as long); nothing here creates a cycle.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for order, txn in iter_store(orders, seed, profile, start, days):
+            append_order(order)
+            append_txn(txn)
+    finally:
+        if was_enabled:
+            gc.enable()
     return store
 
 
