@@ -30,6 +30,12 @@ app.add_typer(config_app, name="config")
 from wixqb_nb.sandbox.cli import sandbox_app  # noqa: E402
 
 app.add_typer(sandbox_app, name="sandbox")
+from wixqb_nb.init.cli import init_command  # noqa: E402
+from wixqb_nb.run_cli import demo_command, run_command  # noqa: E402
+
+app.command("init")(init_command)
+app.command("run")(run_command)
+app.command("demo")(demo_command)
 # --- end of sub-commands ---
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "examples" / "config.example.toml"
@@ -55,17 +61,6 @@ def config_validate(
 def config_schema() -> None:
     """Print the JSON schema of the configuration file."""
     typer.echo(json_schema())
-
-
-@app.command("demo")
-def demo() -> None:
-    """Run the main job against the embedded sandbox (what `make demo` calls)."""
-    from wixqb_nb.config_file import load_config
-
-    config = load_config(EXAMPLE_CONFIG)
-    typer.echo(f"Example configuration {EXAMPLE_CONFIG.name}: valid (config hash {config.config_hash()}).")
-    typer.echo("Not built yet: the embedded sandbox, the sync engine and the notebooks; nothing was synced.")
-    raise typer.Exit(1)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,6 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -109,7 +108,7 @@ class NotebookRun:
 
 def notebook_dir() -> Path:
     """The folder of the packaged notebooks (``wixqb_nb/notebooks``; ``notebooks/`` links to it)."""
-    return Path(str(resources.files("wixqb_nb") / "notebooks"))
+    return Path(__file__).resolve().parent / "notebooks"
 
 
 def notebook_path(name: str) -> Path:
@@ -200,8 +199,8 @@ def run_sync_notebook(
         error = f"{exc.ename}: {exc.evalue}"
         code = 1 if exc.ename in _EXIT_1 else 2
     summary = read_run_file(out_dir)
-    if summary is not None and not error:
-        code = int(summary.get("exit_code", 0))
+    if summary is not None:
+        code = int(summary.get("exit_code", code))
     workbook = _workbook(out_dir, summary)
     return NotebookRun(out_dir, output, workbook, code, error, summary)
 

@@ -31,11 +31,12 @@ from wixqb_nb.mapping.sale import collect_charges
 from wixqb_nb.models.wix import Order, OrderTransactions
 
 ZERO = Decimal(0)
-ALL_STATUSES: tuple[PaymentStatus, ...] = (
+#: Every status but PENDING: a pending payment is not money received yet, and Wix already counts it
+#: against the balance; the order syncs once its payment settles (its updatedDate moves).
+SYNCED_STATUSES: tuple[PaymentStatus, ...] = (
     "PAID",
     "PARTIALLY_PAID",
     "NOT_PAID",
-    "PENDING",
     "PARTIALLY_REFUNDED",
     "FULLY_REFUNDED",
 )
@@ -328,7 +329,7 @@ def suggest(
 def _orders_section() -> dict[str, Any]:
     return {
         "modules": [m.value for m in WixModule],
-        "payment_statuses": list(ALL_STATUSES),
+        "payment_statuses": list(SYNCED_STATUSES),
         "unpaid_stores_orders": True,
         "document_type": DocumentType.SALES_RECEIPT.value,
         "document_by_payment_status": {s: DocumentType.INVOICE.value for s in _UNPAID},
