@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             batched_s, batched_failed = push_batched(qbo, n, tag, refs)
             docs = 2 * n
             ideal = ceiling_seconds(docs, limits)
+            if ideal == 0:
+                print("the push fits in one limit window: use more receipts to compare with the ceiling")
             ratio = ideal / batched_s
             print(
                 f"batched push: {docs} documents in {batched_s:.2f} s ({batched_s * scale / 60:.2f} QBO minutes), "
