@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from wixqb_nb.config import Config, CustomerMode, ItemType
@@ -32,8 +33,12 @@ _ITEM_TYPES = {
 }
 
 
+@lru_cache(maxsize=8192)
 def clean_name(text: str, limit: int) -> str:
-    """``text`` without ``:``/tab/newline (each run becomes one space), trimmed and cut to ``limit``."""
+    """``text`` without ``:``/tab/newline (each run becomes one space), trimmed and cut to ``limit``.
+
+    Cached: the same product and buyer names come back order after order.
+    """
     cleaned = _SPACES.sub(" ", _BAD.sub(" ", text)).strip()
     return cleaned[:limit].rstrip()
 
@@ -172,39 +177,61 @@ def resolve_item(
 ) -> EntityChoice | MappingError:
     """The QBO item of a Wix line: by SKU (to Name or Sku), else by product name; created when allowed."""
     sku = line.sku
+    if not sku:
+        return resolve_named_item(line.id, line.name, order, config, snap, pending)
     by_sku = config.matching.match_by == "sku"
-    if sku:
-        found = (snap.items_by_sku if by_sku else snap.items_by_name).get(sku.lower())
-        key_name = sku.lower()
-    else:
-        found = snap.items_by_name.get(clean_name(line.name, ITEM_NAME_MAX).lower())
-        key_name = clean_name(line.name, ITEM_NAME_MAX).lower()
+    key_name = sku.lower()
+    found = (snap.items_by_sku if by_sku else snap.items_by_name).get(key_name)
     if found is not None:
         return EntityChoice(value=found.id, name=found.name)
+    return _missing_item(line.id, line.name, sku, key_name, order, config, snap, pending)
+
+
+def resolve_named_item(
+    line_id: str, name: str, order: Order, config: Config, snap: QboSnapshot, pending: Pending
+) -> EntityChoice | MappingError:
+    """The QBO item named like ``name`` (a line without SKU, an additional fee); created when allowed."""
+    key_name = clean_name(name, ITEM_NAME_MAX).lower()
+    found = snap.items_by_name.get(key_name)
+    if found is not None:
+        return EntityChoice(value=found.id, name=found.name)
+    return _missing_item(line_id, name, None, key_name, order, config, snap, pending)
+
+
+def _missing_item(
+    line_id: str,
+    name: str,
+    sku: str | None,
+    key_name: str,
+    order: Order,
+    config: Config,
+    snap: QboSnapshot,
+    pending: Pending,
+) -> EntityChoice | MappingError:
     if key_name in pending.items:
         key = pending.items[key_name]
         return EntityChoice(value=ref(key), name=key_name, depends_on=(key,))
-    what = f"SKU {sku!r}" if sku else f"product {line.name!r} (no SKU)"
+    what = f"SKU {sku!r}" if sku else f"product {name!r} (no SKU)"
     if not config.items.allow_create:
-        where = "Sku" if (sku and by_sku) else "Name"
+        where = "Sku" if (sku and config.matching.match_by == "sku") else "Name"
         return MappingError(
-            f"no QBO item for {what} (line {line.id})",
+            f"no QBO item for {what} (line {line_id})",
             source_id=order.id,
-            field=f"lineItems[{line.id}].physicalProperties.sku",
-            hint=f"create an item with {where} {sku or line.name!r} in QBO, or set items.allow_create = true",
+            field=f"lineItems[{line_id}].physicalProperties.sku",
+            hint=f"create an item with {where} {sku or name!r} in QBO, or set items.allow_create = true",
         )
     if not key_name:
         return MappingError(
-            f"line {line.id} has neither SKU nor name",
+            f"line {line_id} has neither SKU nor name",
             source_id=order.id,
-            field=f"lineItems[{line.id}].productName",
+            field=f"lineItems[{line_id}].productName",
             hint="give the product a SKU in Wix",
         )
-    return _new_item(line, order, config, snap, pending, sku, key_name)
+    return _new_item(name, order, config, snap, pending, sku, key_name)
 
 
 def _new_item(
-    line: LineItem,
+    line_name: str,
     order: Order,
     config: Config,
     snap: QboSnapshot,
@@ -213,7 +240,7 @@ def _new_item(
     key_name: str,
 ) -> EntityChoice | MappingError:
     items = config.items
-    full = line.name or (sku or "")
+    full = line_name or (sku or "")
     if sku and config.matching.match_by == "name":
         name = clean_name(sku, ITEM_NAME_MAX)
     else:

@@ -19,6 +19,7 @@ from typing import Any
 from wixqb_nb import money
 from wixqb_nb.config import Config, RefundDocument
 from wixqb_nb.mapping import markers
+from wixqb_nb.mapping.context import Context
 from wixqb_nb.mapping.sale import Charge, SaleDraft
 from wixqb_nb.mapping.snapshot import QboSnapshot, TaxCodeInfo
 from wixqb_nb.mapping.tax import q2
@@ -28,8 +29,24 @@ from wixqb_nb.models.wix import Order, Payment, Refund
 ZERO = Decimal("0")
 
 
-def tender_refs(payment: Payment, config: Config) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """``(DepositToAccountRef, PaymentMethodRef)`` for a Wix payment, from the configuration."""
+def tender_refs(
+    payment: Payment, config: Config, ctx: Context | None = None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """``(DepositToAccountRef, PaymentMethodRef)`` for a Wix payment, from the configuration.
+
+    With ``ctx`` the answer is remembered per (payment kind, method); each call returns new dicts.
+    """
+    if ctx is None:
+        return _tender_refs(payment, config)
+    key = (payment.kind, payment.method)
+    got = ctx.tenders.get(key)
+    if got is None:
+        got = ctx.tenders[key] = _tender_refs(payment, config)
+    deposit, method = got
+    return (dict(deposit) if deposit else None), (dict(method) if method else None)
+
+
+def _tender_refs(payment: Payment, config: Config) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     pay = config.payments
     if payment.kind == "gift_card" and pay.gift_card_account is not None:
         return {"value": pay.gift_card_account.id}, None
@@ -50,6 +67,7 @@ def plan_payments(
     sale_total: Decimal,
     txn_date: str,
     depends: tuple[str, ...],
+    ctx: Context | None = None,
 ) -> list[PlannedWrite]:
     """A Payment per successful Wix payment, each applied to the invoice up to its open balance."""
     out: list[PlannedWrite] = []
@@ -59,7 +77,7 @@ def plan_payments(
             continue
         applied = min(p.value, max(open_balance, ZERO))
         open_balance -= applied
-        deposit, method = tender_refs(p, config)
+        deposit, method = tender_refs(p, config, ctx)
         marker = markers.format_marker(order.id, "payment", p.id)
         payload: dict[str, Any] = {
             "CustomerRef": customer_ref,

@@ -19,6 +19,7 @@ from wixqb_nb import money
 from wixqb_nb.config import UNPAID_STATUSES, Config, DocumentType
 from wixqb_nb.errors import MappingError
 from wixqb_nb.mapping import markers
+from wixqb_nb.mapping.context import Context
 from wixqb_nb.mapping.entities import Pending, resolve_customer
 from wixqb_nb.mapping.movements import plan_payments, plan_refund, tender_refs
 from wixqb_nb.mapping.sale import SaleDraft, build_sale
@@ -48,32 +49,37 @@ def payload_hash(payload: Mapping[str, Any]) -> str:
     return hashlib.sha256(money.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def local_date(when: dt.datetime | None, time_zone: str) -> dt.date | None:
+def local_date(when: dt.datetime | None, time_zone: str | ZoneInfo) -> dt.date | None:
     """The calendar date of ``when`` in the account's time zone (naive datetimes are UTC)."""
     if when is None:
         return None
     aware = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-    return aware.astimezone(ZoneInfo(time_zone)).date()
+    tz = time_zone if isinstance(time_zone, ZoneInfo) else ZoneInfo(time_zone)
+    return aware.astimezone(tz).date()
 
 
-def select(order: Order, config: Config, *, posted: bool) -> Skip | None:
+def select(order: Order, config: Config, *, posted: bool, ctx: Context | None = None) -> Skip | None:
     """Why the order is not synced, or ``None`` when it is."""
+    if ctx is None:
+        ctx = Context.of(config, QboSnapshot())
     status = (order.status or "").upper()
     pay = (order.payment_status or "").upper()
     if status == "INITIALIZED":
         return Skip("order not approved yet (INITIALIZED)")
     if status == "CANCELED" and not posted:
         return Skip("order canceled before it was synced")
-    if order.module not in [m.value for m in config.orders.modules]:
-        return Skip(f"module {order.module} is not synced (orders.modules)")
-    if pay not in config.orders.payment_statuses and not posted:
+    module = order.module
+    if module not in ctx.modules:
+        return Skip(f"module {module} is not synced (orders.modules)")
+    if pay not in ctx.payment_statuses and not posted:
         return Skip(f"payment status {pay or 'unknown'} is not synced (orders.payment_statuses)")
-    if pay in UNPAID_STATUSES and not (order.module == "stores" and config.orders.unpaid_stores_orders):
+    if pay in UNPAID_STATUSES and not (module == "stores" and ctx.unpaid_stores):
         return Skip(f"unpaid ({pay}) orders sync only for Wix Stores with orders.unpaid_stores_orders")
-    start = config.general.start_date
-    day = local_date(order.created_date, config.general.time_zone)
-    if start is not None and (day is None or day < start):
-        return Skip(f"created {day} before the integration start date {start}")
+    start = ctx.start
+    if start is not None:
+        day = local_date(order.created_date, ctx.tz)
+        if day is None or day < start:
+            return Skip(f"created {day} before the integration start date {start}")
     return None
 
 
@@ -86,6 +92,7 @@ def plan_order(
     now: dt.datetime,
     posted: Mapping[tuple[str, str], PostedDoc] | None = None,
     pending: Pending | None = None,
+    ctx: Context | None = None,
 ) -> OrderPlan:
     """Plan one order: the QBO writes in dependency order, or a skip, or mapping errors.
 
@@ -97,16 +104,19 @@ def plan_order(
         The ledger's view of this order's documents, keyed by ``(kind, source_id)``.
     pending
         Customers and items already planned by earlier orders of the same plan.
+    ctx
+        The run's :class:`~wixqb_nb.mapping.context.Context` (built from ``config`` and
+        ``snapshot`` when not given).
     """
-    posted = posted or {}
-    number = order.number or order.id
+    if ctx is None or ctx.config is not config or ctx.snap is not snapshot:
+        ctx = Context.of(config, snapshot)
     try:
-        return _plan(order, transactions, config, snapshot, now, posted, pending or Pending())
+        return _plan(order, transactions, config, snapshot, now, posted or {}, pending or Pending(), ctx)
     except (ArithmeticError, ValueError, TypeError, KeyError) as exc:  # a guard: never raise on bad input
         err = MappingError(
             f"cannot map the order: {exc}", source_id=order.id, field="order", hint="report this order"
         )
-        return OrderPlan(order.id, number, errors=(err,))
+        return OrderPlan(order.id, order.number or order.id, errors=(err,))
 
 
 def _plan(
@@ -117,26 +127,26 @@ def _plan(
     now: dt.datetime,
     posted: Mapping[tuple[str, str], PostedDoc],
     pending: Pending,
+    ctx: Context,
 ) -> OrderPlan:
     number = order.number or order.id
     sale_posted = posted.get(("sale", order.id))
-    skip = select(order, config, posted=sale_posted is not None)
+    skip = select(order, config, posted=sale_posted is not None, ctx=ctx)
     if skip is not None:
         return OrderPlan(order.id, number, skip=skip)
-    if (order.status or "").upper() == "CANCELED" and sale_posted is not None:
+    if sale_posted is not None and (order.status or "").upper() == "CANCELED":
         return _void(order, sale_posted, snap, posted)
     errors: list[MappingError] = []
     customer = resolve_customer(order, config, snap, pending)
     if isinstance(customer, MappingError):
         errors.append(customer)
-    draft = build_sale(order, config, snap, pending)
+    draft = build_sale(order, config, snap, pending, ctx)
     if isinstance(draft, list):
         errors += draft
     doc_number = None
-    if not config.advanced.auto_doc_numbers:
-        doc_number = markers.sale_doc_number(
-            config.advanced.order_prefix, config.advanced.order_separator, number
-        )
+    adv = config.advanced
+    if not adv.auto_doc_numbers:
+        doc_number = markers.sale_doc_number(adv.order_prefix, adv.order_separator, number)
         if not markers.fits(doc_number):
             errors.append(
                 MappingError(
@@ -148,16 +158,21 @@ def _plan(
             )
     if errors or isinstance(customer, MappingError) or isinstance(draft, list):
         return OrderPlan(order.id, number, errors=tuple(errors))
-    tz = config.general.time_zone
+    tz = ctx.tz
     txn_date = (local_date(order.created_date, tz) or local_date(now, tz) or now.date()).isoformat()
-    payments = list(txs.payments) if txs else []
-    entity, notes = _document_type(order, payments, config)
+    payments = txs.payments if txs else []
+    entity, notes = _document_type(order, payments, config, ctx)
     writes: list[PlannedWrite] = []
     if customer.write is not None:
         writes.append(customer.write)
     writes += draft.writes
-    sale = _sale_write(order, draft, config, snap, entity, doc_number, customer.as_ref(), txn_date, payments)
-    sale = replace(sale, depends_on=tuple(sorted({*customer.depends_on, *draft.depends_on})))
+    customer_ref = {"value": customer.value}
+    depends = customer.depends_on
+    if draft.depends_on:
+        depends = tuple(sorted({*depends, *draft.depends_on}))
+    sale = _sale_write(
+        order, draft, config, snap, entity, doc_number, customer_ref, txn_date, payments, depends
+    )
     sale_key = sale.idempotency_key
     kept_sale = _against_posted(sale, sale_posted)
     if kept_sale is not None:
@@ -169,24 +184,40 @@ def _plan(
             config,
             snap,
             sale_key=sale_key,
-            customer_ref=customer.as_ref(),
+            customer_ref={"value": customer.value},
             sale_total=draft.predicted_total,
             txn_date=txn_date,
             depends=customer.depends_on,
+            ctx=ctx,
         )
         for p in pays:
             if sale_posted is not None:  # the invoice exists: link to its real Id
                 p = _link_existing(p, sale_posted.qbo_id)
-            kept = _against_posted(p, posted.get(("payment", p.source_id)))
+            kept = _against_posted(p, posted.get(("payment", p.source_id))) if posted else p
             if kept is not None:
                 writes.append(kept)
-    writes += _refunds(
-        order, txs, draft, config, snap, doc_number, customer.as_ref(), tz, now, payments, posted
-    )
-    return OrderPlan(order.id, number, writes=tuple(writes), notes=tuple(notes + draft.notes))
+    if txs is not None and txs.refunds:
+        writes += _refunds(
+            order,
+            txs,
+            draft,
+            config,
+            snap,
+            doc_number,
+            {"value": customer.value},
+            ctx.tz,
+            now,
+            payments,
+            posted,
+        )
+    if draft.notes:
+        notes = notes + draft.notes
+    return OrderPlan(order.id, number, writes=tuple(writes), notes=tuple(notes))
 
 
-def _document_type(order: Order, payments: list[Payment], config: Config) -> tuple[str, list[str]]:
+def _document_type(
+    order: Order, payments: list[Payment], config: Config, ctx: Context | None = None
+) -> tuple[str, list[str]]:
     pay = (order.payment_status or "").upper()
     wanted = config.orders.document_for(pay)
     if pay in UNPAID_STATUSES:
@@ -194,7 +225,10 @@ def _document_type(order: Order, payments: list[Payment], config: Config) -> tup
     if wanted is DocumentType.INVOICE:
         return "Invoice", []
     tenders = {
-        (str(d), str(m)) for p in payments if p.succeeded and p.value > 0 for d, m in [tender_refs(p, config)]
+        (str(d), str(m))
+        for p in payments
+        if p.succeeded and p.value > 0
+        for d, m in [tender_refs(p, config, ctx)]
     }
     if len(tenders) > 1:
         return "Invoice", [
@@ -213,6 +247,7 @@ def _sale_write(
     customer_ref: dict[str, Any],
     txn_date: str,
     payments: list[Payment],
+    depends: tuple[str, ...] = (),
 ) -> PlannedWrite:
     marker = markers.format_marker(order.id, "sale", order.id)
     payload: dict[str, Any] = {"TxnDate": txn_date, "CustomerRef": customer_ref}
@@ -235,8 +270,9 @@ def _sale_write(
         payload["CustomerMemo"] = {"value": order.buyer_note[:1000]}
     elif adv.use_qbo_customer_message and snap.default_customer_message:
         payload["CustomerMemo"] = {"value": snap.default_customer_message[:1000]}
-    if order.email and "@" in order.email:
-        payload["BillEmail"] = {"Address": order.email[:100]}
+    email = order.email
+    if email and "@" in email:
+        payload["BillEmail"] = {"Address": email[:100]}
     if entity == "Invoice":
         payload["AllowOnlineCreditCardPayment"] = adv.allow_online_card_payment
     else:
@@ -261,6 +297,7 @@ def _sale_write(
         predicted_total=draft.predicted_total,
         predicted_tax=draft.predicted_tax,
         rounding=draft.rounding,
+        depends_on=depends,
         lines=tuple(draft.planned),
     )
 
@@ -323,7 +360,7 @@ def _refunds(
     snap: QboSnapshot,
     sale_number: str | None,
     customer_ref: dict[str, Any],
-    tz: str,
+    tz: ZoneInfo,
     now: dt.datetime,
     payments: list[Payment],
     posted: Mapping[tuple[str, str], PostedDoc],
@@ -376,6 +413,7 @@ def plan(
 ) -> Plan:
     """Plan many orders; a new customer or item needed by several orders is created once."""
     pending = Pending()
+    ctx = Context.of(config, snapshot)
     posted_by_order = posted_by_order or {}
     return Plan(
         orders=tuple(
@@ -387,6 +425,7 @@ def plan(
                 now=now,
                 posted=posted_by_order.get(o.id),
                 pending=pending,
+                ctx=ctx,
             )
             for o in orders
         )

@@ -16,9 +16,11 @@ from typing import Any
 from wixqb_nb import money
 from wixqb_nb.config import Config
 from wixqb_nb.errors import MappingError
-from wixqb_nb.mapping.entities import EntityChoice, Pending, resolve_item
+from wixqb_nb.mapping.context import Context
+from wixqb_nb.mapping.entities import EntityChoice, Pending, resolve_item, resolve_named_item
 from wixqb_nb.mapping.snapshot import QboSnapshot, TaxCodeInfo
 from wixqb_nb.mapping.tax import (
+    CENT,
     US_NON,
     RatePrediction,
     WixTax,
@@ -32,9 +34,10 @@ from wixqb_nb.models.wix import LineItem, LineTaxDetails, LineTaxInfo, Order
 
 ZERO = Decimal("0")
 SHIPPING_ITEM_ID = "SHIPPING_ITEM_ID"
+NO_TAX = WixTax(ZERO, None)
 
 
-@dataclass
+@dataclass(slots=True)
 class Charge:
     """One thing Wix charged for, before it becomes a QBO line."""
 
@@ -49,9 +52,10 @@ class Charge:
     code: TaxCodeInfo | str = US_NON
     amount: Decimal = ZERO  # QBO line Amount (net as QBO derives it)
     wix_parts: list[Decimal] = field(default_factory=list)
+    line: LineItem | None = None  # the Wix line of a product charge
 
 
-@dataclass
+@dataclass(slots=True)
 class SaleDraft:
     """Everything the sale's payload and preview need."""
 
@@ -76,12 +80,14 @@ def wix_tax(
 ) -> WixTax:
     """Read a charge's tax from the current block, else the deprecated one."""
     if info is not None and info.tax_amount is not None:
+        rate = info.tax_rate
+        if not info.tax_breakdown:
+            return WixTax(info.tax_amount.amount, rate, ())
         parts = tuple(
             (b.tax_name or "", b.rate, b.tax_amount.amount if b.tax_amount else ZERO)
             for b in info.tax_breakdown
         )
-        rate = info.tax_rate
-        if rate is None and parts and all(p[1] is not None for p in parts):
+        if rate is None and all(p[1] is not None for p in parts):
             rate = money.total(p[1] for p in parts if p[1] is not None)
         return WixTax(info.tax_amount.amount, rate, parts)
     amount = details.total_tax.amount if details is not None and details.total_tax is not None else ZERO
@@ -103,7 +109,7 @@ def collect_charges(order: Order) -> list[Charge]:
         net, gross = _net_gross(line.net_total, line.total_price_after_tax, tax.amount, inclusive)
         if line.quantity == 0 and net == 0 and tax.amount == 0:
             continue
-        out.append(Charge("product", line.id, _describe(line), line.quantity, net, gross, tax))
+        out.append(Charge("product", line.id, _describe(line), line.quantity, net, gross, tax, line=line))
     cost = order.shipping_info.cost if order.shipping_info else None
     if cost is not None:
         tax = wix_tax(cost.tax_info, cost.tax_details, manual)
@@ -127,6 +133,8 @@ def _net_gross(before: Decimal, after: Any, tax: Decimal, inclusive: bool) -> tu
 
 
 def _describe(line: LineItem) -> str:
+    if not line.description_lines:
+        return line.name
     opts = line.options_text()
     return f"{line.name} ({opts})" if opts else line.name
 
@@ -136,7 +144,9 @@ def unspread_discount(order: Order) -> Decimal:
     ps = order.price_summary
     if ps is None or ps.discount is None:
         return ZERO
-    spread = money.total(line.discount for line in order.line_items)
+    spread = ZERO
+    for line in order.line_items:
+        spread += line.discount
     cost = order.shipping_info.cost if order.shipping_info else None
     if cost is not None and cost.discount is not None and cost.total_price_before_tax is None:
         spread += cost.discount.amount
@@ -144,9 +154,15 @@ def unspread_discount(order: Order) -> Decimal:
 
 
 def build_sale(
-    order: Order, config: Config, snap: QboSnapshot, pending: Pending
+    order: Order, config: Config, snap: QboSnapshot, pending: Pending, ctx: Context | None = None
 ) -> SaleDraft | list[MappingError]:
-    """Lines, tax, prediction and rounding of the order's sale (see the module docstring)."""
+    """Lines, tax, prediction and rounding of the order's sale (see the module docstring).
+
+    ``ctx`` carries the run's caches (:class:`~wixqb_nb.mapping.context.Context`); without it a
+    fresh one is built.
+    """
+    if ctx is None:
+        ctx = Context.of(config, snap)
     errors: list[MappingError] = []
     notes: list[str] = []
     wix_total = order.total
@@ -182,58 +198,74 @@ def build_sale(
                     1,
                     -discount,
                     -discount,
-                    WixTax(ZERO, None),
+                    NO_TAX,
                     item=EntityChoice(ref.id, ref.name),
                 )
             )
     for ch in charges:
-        if ch.role in ("product", "fee"):
-            got = _resolve(ch, order, config, snap, pending)
-            if isinstance(got, MappingError):
-                errors.append(got)
-                continue
-            ch.item = got
-        elif ch.role == "shipping":
+        role = ch.role
+        if role == "product":
+            got = resolve_item(ch.line, order, config, snap, pending)  # type: ignore[arg-type]
+        elif role == "fee":
+            got = _fee_item(ch, order, config, snap, pending)
+        elif role == "shipping":
             ship = config.advanced.shipping_item
             ch.item = EntityChoice(ship.id, ship.name) if ship else EntityChoice(SHIPPING_ITEM_ID, "Shipping")
-    _assign_codes(charges, order, config, snap, errors)
+            continue
+        else:
+            continue
+        if got.__class__ is MappingError:
+            errors.append(got)
+        else:
+            ch.item = got  # type: ignore[assignment]
+    _assign_codes(charges, order, config, snap, errors, ctx)
     if errors:
         return errors
-    return _finish(order, config, snap, charges, wix_total, notes)
+    return _finish(order, config, snap, charges, wix_total, notes, ctx)
 
 
-def _resolve(
+def _fee_item(
     ch: Charge, order: Order, config: Config, snap: QboSnapshot, pending: Pending
 ) -> EntityChoice | MappingError:
-    line = next((li for li in order.line_items if li.id == ch.source_id), None)
-    if line is None:  # an additional fee: matched by its name like an item without SKU
-        line = LineItem.model_validate({"id": ch.source_id, "productName": {"original": ch.description}})
-    return resolve_item(line, order, config, snap, pending)
+    """``advanced.fees_item`` when set, else a QBO item named like the fee (matched like a line
+    without SKU, created when items may be created)."""
+    fees = config.advanced.fees_item
+    if fees is not None:
+        return EntityChoice(fees.id, fees.name)
+    return resolve_named_item(ch.source_id, ch.description, order, config, snap, pending)
 
 
 def _assign_codes(
-    charges: list[Charge], order: Order, config: Config, snap: QboSnapshot, errors: list[MappingError]
+    charges: list[Charge],
+    order: Order,
+    config: Config,
+    snap: QboSnapshot,
+    errors: list[MappingError],
+    ctx: Context,
 ) -> None:
     product_codes: list[TaxCodeInfo | str] = []
+    has_discount = False
     for ch in charges:
         if ch.role == "discount":
+            has_discount = True
             continue
         where = f"{ch.role} {ch.source_id}" if ch.role != "shipping" else "shipping"
-        code = find_code(ch.tax, config, snap, order_id=order.id, where=where)
-        if isinstance(code, MappingError):
+        code = find_code(ch.tax, config, snap, order_id=order.id, where=where, cache=ctx.codes)
+        if code.__class__ is MappingError:
             errors.append(code)
             continue
-        ch.code = code
+        ch.code = code  # type: ignore[assignment]
         if ch.role == "product":
-            product_codes.append(code)
+            product_codes.append(code)  # type: ignore[arg-type]
+    if not has_discount:
+        return
     ids = {c.id if isinstance(c, TaxCodeInfo) else c for c in product_codes}
     for ch in charges:
         if ch.role == "discount":
             if len(ids) == 1:
                 ch.code = product_codes[0]
             else:
-                untaxed = WixTax(ZERO, None)
-                code = find_code(untaxed, config, snap, order_id=order.id, where="discount")
+                code = find_code(NO_TAX, config, snap, order_id=order.id, where="discount", cache=ctx.codes)
                 if isinstance(code, MappingError):
                     errors.append(code)
                 else:
@@ -247,19 +279,27 @@ def _finish(
     charges: list[Charge],
     wix_total: Decimal,
     notes: list[str],
+    ctx: Context,
 ) -> SaleDraft | list[MappingError]:
     currency = order.currency
-    inclusive = order.tax_included_in_prices and not snap.is_us
+    is_us = ctx.is_us
+    inclusive = order.tax_included_in_prices and not is_us
     wix_tax_total = order.total_tax
-    charged = money.total(ch.tax.amount for ch in charges)
+    charged = ZERO
+    for ch in charges:
+        charged += ch.tax.amount
+        code = ch.code
+        if code.__class__ is TaxCodeInfo:
+            ch.amount = inclusive_net(ch.gross, code) if inclusive else ch.net
+            ch.wix_parts = split_by_rate(ch.tax, code, currency)
+        else:
+            ch.amount = ch.gross if inclusive else ch.net
+            ch.wix_parts = []
     if wix_tax_total is None:
         wix_tax_total = charged
-    for ch in charges:
-        ch.amount = inclusive_net(ch.gross, ch.code) if inclusive else ch.net
-        ch.wix_parts = split_by_rate(ch.tax, ch.code, currency) if isinstance(ch.code, TaxCodeInfo) else []
     rates = predict_rates((ch.amount, ch.code, ch.wix_parts) for ch in charges)
     unallocated = wix_tax_total - charged
-    if unallocated != 0 and not snap.is_us:
+    if unallocated != 0 and not is_us:
         if not rates:
             return [
                 MappingError(
@@ -277,8 +317,13 @@ def _finish(
         ]
         notes.append(f"order-level tax {unallocated} not on any line: attributed to the document's rates")
     predicted_tax, tax_detail = _tax_detail(order, config, snap, rates, wix_tax_total, notes)
-    lines_total = money.total(ch.amount for ch in charges)
-    predicted = None if predicted_tax is None else lines_total + money.total(predicted_tax.values())
+    predicted = None
+    if predicted_tax is not None:
+        predicted = ZERO
+        for ch in charges:
+            predicted += ch.amount
+        for v in predicted_tax.values():
+            predicted += v
     rounding = ZERO
     if predicted is not None and predicted != wix_total:
         residual = wix_total - predicted
@@ -297,9 +342,9 @@ def _finish(
                     hint="check the order's amounts and tax mapping; `explain` shows where the difference comes from",
                 )
             ]
-        code = find_code(WixTax(ZERO, None), config, snap, order_id=order.id, where="rounding line")
-        if isinstance(code, MappingError):
-            return [code]
+        rcode = find_code(NO_TAX, config, snap, order_id=order.id, where="rounding line", cache=ctx.codes)
+        if isinstance(rcode, MappingError):
+            return [rcode]
         rounding = residual
         charges.append(
             Charge(
@@ -309,19 +354,28 @@ def _finish(
                 1,
                 residual,
                 residual,
-                WixTax(ZERO, None),
+                NO_TAX,
                 item=EntityChoice(item.id, item.name),
-                code=code,
+                code=rcode,
                 amount=residual,
             )
         )
         predicted = wix_total
     lines, planned = _lines(charges, config, inclusive)
+    writes: list[PlannedWrite] = []
+    depends: set[str] = set()
+    for ch in charges:
+        chosen = ch.item
+        if chosen is not None:
+            if chosen.write is not None:
+                writes.append(chosen.write)
+            if chosen.depends_on:
+                depends.update(chosen.depends_on)
     return SaleDraft(
         lines=lines,
         planned=planned,
         tax_detail=tax_detail,
-        global_tax=("TaxInclusive" if inclusive else "TaxExcluded") if not snap.is_us else None,
+        global_tax=("TaxInclusive" if inclusive else "TaxExcluded") if not is_us else None,
         rates=rates,
         wix_total=wix_total,
         wix_tax=wix_tax_total,
@@ -329,8 +383,8 @@ def _finish(
         predicted_tax=predicted_tax or {},
         rounding=rounding,
         charges=charges,
-        writes=[ch.item.write for ch in charges if ch.item is not None and ch.item.write is not None],
-        depends_on=sorted({k for ch in charges if ch.item is not None for k in ch.item.depends_on}),
+        writes=writes,
+        depends_on=sorted(depends),
         notes=notes,
     )
 
@@ -351,29 +405,36 @@ def _tax_detail(
         if config.taxes.us_override_automated_tax and snap.honours_tax_override:
             detail["TotalTax"] = wix_tax_total
             return {"total": wix_tax_total}, detail
-        notes.append("US tax left to QBO's own calculation: the total cannot be predicted")
+        notes.append(
+            "US tax left to QBO's automated sales tax (taxes.us_override_automated_tax is off): QBO's"
+            " total cannot be predicted and no rounding line is added"
+        )
         return None, detail or None
     if not rates:
         return {}, None
     if snap.honours_tax_override:
-        tax_lines = [
-            {
-                "Amount": r.wix,
-                "DetailType": "TaxLineDetail",
-                "TaxLineDetail": {
-                    "TaxRateRef": {"value": r.rate.id},
-                    "PercentBased": True,
-                    "TaxPercent": r.rate.percent,
-                    "NetAmountTaxable": r.base,
-                },
-            }
-            for r in rates
-        ]
-        predicted = {r.rate.id: r.wix for r in rates}
-        return predicted, {"TotalTax": money.total(predicted.values()), "TaxLine": tax_lines}
-    way = snap.tax_rounding
-    predicted = {r.rate.id: (r.by_line if way == "line" else r.by_total) for r in rates}
-    return predicted, None
+        tax_lines = []
+        predicted: dict[str, Decimal] = {}
+        total = ZERO
+        for r in rates:
+            rate = r.rate
+            tax_lines.append(
+                {
+                    "Amount": r.wix,
+                    "DetailType": "TaxLineDetail",
+                    "TaxLineDetail": {
+                        "TaxRateRef": {"value": rate.id},
+                        "PercentBased": True,
+                        "TaxPercent": rate.percent,
+                        "NetAmountTaxable": r.base,
+                    },
+                }
+            )
+            predicted[rate.id] = r.wix
+            total += r.wix
+        return predicted, {"TotalTax": total, "TaxLine": tax_lines}
+    by_line = snap.tax_rounding == "line"
+    return {r.rate.id: (r.by_line if by_line else r.by_total) for r in rates}, None
 
 
 def _lines(
@@ -382,24 +443,26 @@ def _lines(
     lines: list[dict[str, Any]] = []
     planned: list[PlannedLine] = []
     cls = config.advanced.default_class
+    cls_id = cls.id if cls is not None else None
     for ch in charges:
         qty, unit, desc = _qty_unit(ch)
-        code = ch.code.id if isinstance(ch.code, TaxCodeInfo) else ch.code
+        code = ch.code.id if ch.code.__class__ is TaxCodeInfo else ch.code
+        item = ch.item
         detail: dict[str, Any] = {
-            "ItemRef": ch.item.as_ref() if ch.item else {"value": SHIPPING_ITEM_ID},
+            "ItemRef": {"value": item.value} if item is not None else {"value": SHIPPING_ITEM_ID},
             "Qty": qty,
             "UnitPrice": unit,
             "TaxCodeRef": {"value": code},
         }
-        if cls is not None:
-            detail["ClassRef"] = {"value": cls.id}
+        if cls_id is not None:
+            detail["ClassRef"] = {"value": cls_id}
         if inclusive:
             detail["TaxInclusiveAmt"] = ch.gross
         lines.append(
             {
                 "DetailType": "SalesItemLineDetail",
                 "Amount": ch.amount,
-                "Description": desc[:4000],
+                "Description": desc if len(desc) <= 4000 else desc[:4000],
                 "SalesItemLineDetail": detail,
             }
         )
@@ -407,11 +470,11 @@ def _lines(
             PlannedLine(
                 ch.role,
                 desc,
-                ch.item.name if ch.item else "Shipping",
-                Decimal(qty),
+                item.name if item is not None else "Shipping",
+                _DEC[qty] if qty < 10 else Decimal(qty),
                 unit,
                 ch.amount,
-                code,
+                code,  # type: ignore[arg-type]
                 ch.net,
                 ch.tax.amount,
             )
@@ -419,12 +482,18 @@ def _lines(
     return lines, planned
 
 
+_DEC = [Decimal(i) for i in range(10)]
+
+
 def _qty_unit(ch: Charge) -> tuple[int, Decimal, str]:
     """``Qty`` and ``UnitPrice`` with ``Amount == Qty x UnitPrice`` exactly (QBO error 6070 otherwise)."""
-    if ch.qty > 1:
-        unit = ch.amount / ch.qty
-        if unit == unit.quantize(Decimal("0.01")) and unit * ch.qty == ch.amount:
-            return ch.qty, unit.quantize(Decimal("0.01")), ch.description
-        gross_unit = (ch.net / ch.qty).quantize(Decimal("0.01"))
-        return 1, ch.amount, f"{ch.description} ({ch.qty} x {gross_unit})"
-    return max(ch.qty, 1), ch.amount, ch.description
+    qty = ch.qty
+    if qty > 1:
+        amount = ch.amount
+        unit = amount / qty
+        cents = unit.quantize(CENT)
+        if unit == cents and cents * qty == amount:
+            return qty, cents, ch.description
+        gross_unit = (ch.net / qty).quantize(CENT)
+        return 1, amount, f"{ch.description} ({qty} x {gross_unit})"
+    return qty if qty > 1 else 1, ch.amount, ch.description

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
@@ -43,7 +44,7 @@ class RateInfo:
     name: str
     percent: Decimal
 
-    @property
+    @cached_property
     def fraction(self) -> Decimal:
         """The rate as a fraction (``0.09975``)."""
         return self.percent / 100
@@ -57,7 +58,7 @@ class TaxCodeInfo:
     name: str
     rates: tuple[RateInfo, ...]
 
-    @property
+    @cached_property
     def percent(self) -> Decimal:
         """Sum of the code's rates in percent."""
         return sum((r.percent for r in self.rates), Decimal(0))
@@ -87,7 +88,7 @@ class QboSnapshot:
     departments: Mapping[str, Department] = field(default_factory=dict)
     payment_methods: Mapping[str, PaymentMethod] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def is_us(self) -> bool:
         """US tax model (TAX/NON line codes and one TotalTax)."""
         return self.country.upper() in ("US", "USA")

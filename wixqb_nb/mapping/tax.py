@@ -8,9 +8,9 @@ each line's net as ``round(gross / (1 + sum of the code's rates))`` and taxes th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, MutableMapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from wixqb_nb import money
 from wixqb_nb.config import Config
@@ -27,8 +27,7 @@ def q2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class WixTax:
+class WixTax(NamedTuple):
     """The tax Wix charged on one charge: total, and per named part when Wix broke it down."""
 
     amount: Decimal
@@ -42,13 +41,42 @@ class WixTax:
         return " + ".join(names) if names else None
 
 
+#: ``find_code`` results by ``(taxed, name, rate)``, valid for one (config, snapshot) pair.
+CodeCache = MutableMapping[tuple[bool, str | None, Decimal | None], "TaxCodeInfo | str"]
+
+
 def find_code(
-    tax: WixTax, config: Config, snap: QboSnapshot, *, order_id: str, where: str
+    tax: WixTax,
+    config: Config,
+    snap: QboSnapshot,
+    *,
+    order_id: str,
+    where: str,
+    cache: CodeCache | None = None,
 ) -> TaxCodeInfo | str | MappingError:
-    """The QBO tax code for a charge: a :class:`TaxCodeInfo` (non-US), ``TAX``/``NON`` (US), or an error."""
+    """The QBO tax code for a charge: a :class:`TaxCodeInfo` (non-US), ``TAX``/``NON`` (US), or an error.
+
+    ``cache`` (one per configuration and snapshot) remembers found codes; errors are not cached
+    since they name the order and the charge.
+    """
     taxed = tax.amount != 0 or (tax.rate is not None and tax.rate != 0)
     if snap.is_us:
         return US_TAX if taxed else US_NON
+    if cache is None:
+        return _find_code(tax, taxed, config, snap, order_id, where)
+    key = (taxed, tax.name, tax.rate)
+    found = cache.get(key)
+    if found is None:
+        got = _find_code(tax, taxed, config, snap, order_id, where)
+        if isinstance(got, MappingError):
+            return got
+        cache[key] = found = got
+    return found
+
+
+def _find_code(
+    tax: WixTax, taxed: bool, config: Config, snap: QboSnapshot, order_id: str, where: str
+) -> TaxCodeInfo | str | MappingError:
     if not taxed:
         code_ref = config.taxes.untaxed_code
         if code_ref is None:
@@ -119,8 +147,7 @@ def inclusive_net(gross: Decimal, code: TaxCodeInfo | str) -> Decimal:
     return q2(gross / (1 + code.percent / 100))
 
 
-@dataclass(frozen=True)
-class RatePrediction:
+class RatePrediction(NamedTuple):
     """QBO's tax for one rate of a document, both ways, and the amount we will send."""
 
     rate: RateInfo
@@ -137,17 +164,19 @@ def predict_rates(
     acc: dict[str, list[Decimal]] = {}  # rate id -> [base, by_line, wix]
     info: dict[str, RateInfo] = {}
     for net, code, wix_parts in lines:
-        if not isinstance(code, TaxCodeInfo):
+        if code.__class__ is not TaxCodeInfo:
             continue
+        n_parts = len(wix_parts)
         for i, rate in enumerate(code.rates):
-            row = acc.setdefault(rate.id, [ZERO, ZERO, ZERO])
-            info[rate.id] = rate
+            row = acc.get(rate.id)
+            if row is None:
+                row = acc[rate.id] = [ZERO, ZERO, ZERO]
+                info[rate.id] = rate
             row[0] += net
-            row[1] += q2(net * rate.fraction)
-            row[2] += wix_parts[i] if i < len(wix_parts) else ZERO
+            row[1] += (net * rate.fraction).quantize(CENT, ROUND_HALF_UP)
+            if i < n_parts:
+                row[2] += wix_parts[i]
     return [
-        RatePrediction(
-            rate=info[rid], base=row[0], by_line=row[1], by_total=q2(row[0] * info[rid].fraction), wix=row[2]
-        )
+        RatePrediction(info[rid], row[0], row[1], q2(row[0] * info[rid].fraction), row[2])
         for rid, row in acc.items()
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -20,9 +20,12 @@ from wixqb_nb.errors import MappingError
 OPERATIONS = ("create", "update", "void")
 
 
-@dataclass(frozen=True)
-class PlannedLine:
-    """One line of a planned document, for previews (``Plan.lines_frame``)."""
+class PlannedLine(NamedTuple):
+    """One line of a planned document, for previews (``Plan.lines_frame``).
+
+    A named tuple: thousands are built per plan, and a tuple of strings and Decimals is cheap to
+    build and invisible to the garbage collector.
+    """
 
     role: str  # product, shipping, fee, discount, rounding, refund
     description: str
@@ -35,7 +38,7 @@ class PlannedLine:
     wix_tax: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedWrite:
     """One QBO write: what to send, under which idempotency key, and what QBO should end up with."""
 
@@ -56,14 +59,14 @@ class PlannedWrite:
     payload_hash: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skip:
     """Why an order is not synced (filtered out, or nothing changed since it was posted)."""
 
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrderPlan:
     """What one Wix order needs: ``writes`` in dependency order, or a ``skip``, or ``errors``."""
 
