@@ -20,6 +20,7 @@ POST     /_sandbox/wix/orders/{id}/touch                  bump ``updatedDate``
 POST     /_sandbox/clock                                  ``{offsetSeconds}`` or ``{advanceSeconds}``
 GET      /_sandbox/qbo/dump[?entity=Invoice]              the QBO company's entities
 POST     /_sandbox/qbo/faults                             the QBO fault configuration
+POST     /_sandbox/qbo/tokens                             issue fresh demo tokens; answers the credentials
 POST     /_sandbox/reset                                  rebuild the store and the company from the options
 =======  ===============================================  ==========================================
 """
@@ -69,6 +70,12 @@ class Admin:
 
     def dump_qbo(self, entity: str | None = None) -> dict[str, Any]:
         return self.state.qbo.dump(entity)
+
+    def issue_tokens(self) -> dict[str, str]:
+        """A fresh QBO token pair for the demo client; the credentials report it from now on."""
+        self.state.qbo.issue_tokens()
+        self.state.touch()
+        return self.credentials()
 
     # ------------------------------------------------------------- the Wix store
     def load_store(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -304,6 +311,9 @@ def build_admin_app(admin: Admin) -> Starlette:
     async def dump(r: Request) -> Any:
         return admin.dump_qbo(r.query_params.get("entity"))
 
+    async def tokens(_r: Request) -> Any:
+        return admin.issue_tokens()
+
     async def faults(r: Request) -> Any:
         return admin.set_faults(await _body(r))
 
@@ -324,6 +334,7 @@ def build_admin_app(admin: Admin) -> Starlette:
         Route("/clock", endpoint(clock), methods=["POST"]),
         Route("/qbo/dump", endpoint(dump), methods=["GET"]),
         Route("/qbo/faults", endpoint(faults), methods=["POST"]),
+        Route("/qbo/tokens", endpoint(tokens), methods=["POST"]),
         Route("/reset", endpoint(reset), methods=["POST"]),
     ]
     return Starlette(routes=routes)

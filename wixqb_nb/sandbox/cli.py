@@ -17,6 +17,12 @@ import typer
 
 sandbox_app = typer.Typer(help="The embedded Wix + QuickBooks Online sandbox.", no_args_is_help=True)
 
+
+@sandbox_app.callback()
+def _group() -> None:
+    """The embedded Wix + QuickBooks Online sandbox."""
+
+
 JSON_KEYS = (
     "wix_base_url",
     "qbo_base_url",

@@ -247,5 +247,10 @@ class SandboxServer:
     def dump_qbo(self, entity: str | None = None) -> dict[str, Any]:
         return self.admin.dump_qbo(entity)
 
+    def issue_tokens(self) -> Credentials:
+        """Issue a fresh QBO token pair for the demo client (e.g. after a test used up the refresh token)."""
+        self.admin.issue_tokens()
+        return self.credentials
+
     def reset(self) -> dict[str, Any]:
         return self.admin.reset()

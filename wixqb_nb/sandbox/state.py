@@ -7,13 +7,18 @@ the file atomically (temporary file in the same folder, fsync, rename).
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import hashlib
 import importlib
 import json
 import os
 import tempfile
 import threading
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -21,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from wixqb_nb import money
+from wixqb_nb.sandbox.qbo import FaultConfig, LimitConfig, QboCompany, QboService, build_qbo_app
 from wixqb_nb.sandbox.wix.app import WixSite
 from wixqb_nb.sandbox.wix.ratelimit import SlidingWindowLimiter
 from wixqb_nb.sandbox.wix.store import WixStore
@@ -76,6 +82,10 @@ class Clock:
     def now(self) -> datetime:
         return datetime.now(UTC) + timedelta(seconds=self.offset_s)
 
+    def epoch(self) -> float:
+        """The same instant as epoch seconds (the QBO emulator's clock)."""
+        return time.time() + self.offset_s
+
 
 def generate_store(orders: int, seed: int, profile: str) -> dict[str, Any] | None:
     """A generated demo store, or None while the demo generator is not installed."""
@@ -90,18 +100,46 @@ def generate_store(orders: int, seed: int, profile: str) -> dict[str, Any] | Non
     return result
 
 
-class QboSide:
-    """The QBO company of the sandbox and its OAuth app, behind the few calls the server needs.
+def company_seed_for(profile: str) -> dict[str, Any]:
+    """The QBO company seed of ``profile``: the demo generator's, or the emulator's own sample."""
+    try:
+        demo = importlib.import_module("wixqb_nb.sandbox.demo")
+        seed: dict[str, Any] = demo.company_seed(profile)
+        return seed
+    except (ImportError, AttributeError):
+        from wixqb_nb.sandbox.qbo import sample_seed
 
-    Wraps :mod:`wixqb_nb.sandbox.qbo` (the QBO emulator); keeps the realm id and the demo OAuth
-    client so the credentials stay the same across restarts.
+        return sample_seed.us_seed() if profile == "us" else sample_seed.ca_seed()
+
+
+class QboSide:
+    """The QBO company of the sandbox, its OAuth app and the demo tokens.
+
+    Wraps :class:`~wixqb_nb.sandbox.qbo.QboService` (the emulator's registry). The realm id and the
+    OAuth client are derived from the profile and seed, so the credentials stay stable; the seed is
+    kept so :meth:`reset` can rebuild the company; the token pair issued at creation (or by
+    :meth:`issue_tokens`) is what :attr:`SandboxState.credentials` reports.
     """
 
-    def __init__(self, realm_id: str, client_id: str, client_secret: str, service: Any = None) -> None:
+    def __init__(
+        self,
+        service: QboService,
+        realm_id: str,
+        client_id: str,
+        client_secret: str,
+        seed: dict[str, Any],
+        tokens: dict[str, str],
+    ) -> None:
+        self.service = service
         self.realm_id = realm_id
         self.client_id = client_id
         self.client_secret = client_secret
-        self.service = service
+        self.seed = seed
+        self.tokens = tokens
+
+    @staticmethod
+    def _service(time_scale: float, limits: bool, clock: Clock) -> QboService:
+        return QboService(limits=LimitConfig(enabled=limits, time_scale=time_scale), clock=clock.epoch)
 
     @classmethod
     def create(
@@ -110,39 +148,87 @@ class QboSide:
         seed: int,
         time_scale: float,
         limits: bool,
+        clock: Clock,
         company_seed: dict[str, Any] | None = None,
     ) -> QboSide:
         digest = hashlib.sha256(f"wixqb-qbo:{profile}:{seed}".encode()).hexdigest()
         realm_id = str(9130350000000000 + int(digest[:12], 16) % 10**12)
-        return cls(realm_id, "ABsbx" + digest[12:40], digest[40:64] + digest[:16])
+        side = cls(
+            cls._service(time_scale, limits, clock),
+            realm_id,
+            "ABsbx" + digest[12:40],
+            digest[40:64] + digest[:16],
+            company_seed if company_seed is not None else company_seed_for(profile),
+            {},
+        )
+        side.reset()
+        return side
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], time_scale: float, limits: bool) -> QboSide:
-        return cls(data["realm_id"], data["client_id"], data["client_secret"])
+    def from_json(cls, data: dict[str, Any], time_scale: float, limits: bool, clock: Clock) -> QboSide:
+        service = QboService.from_json(
+            data["service"], limits=LimitConfig(enabled=limits, time_scale=time_scale), clock=clock.epoch
+        )
+        return cls(
+            service, data["realm_id"], data["client_id"], data["client_secret"], data["seed"], data["tokens"]
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {"realm_id": self.realm_id, "client_id": self.client_id, "client_secret": self.client_secret}
+        return {
+            "realm_id": self.realm_id,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "seed": self.seed,
+            "tokens": self.tokens,
+            "service": self.service.to_json(),
+        }
 
     def app(self) -> Any:
-        """The QBO ASGI app to mount under ``/qbo`` (None while the emulator is not installed)."""
-        return None
+        """The QBO ASGI app to mount under ``/qbo``."""
+        return build_qbo_app(self.service)
+
+    @property
+    def company(self) -> QboCompany:
+        company = self.service.company(self.realm_id)
+        if company is None:  # pragma: no cover - reset() always adds it
+            raise LookupError(self.realm_id)
+        return company
 
     def dump(self, entity: str | None = None) -> dict[str, Any]:
-        raise ValueError("the QBO emulator is not installed")
+        return self.company.dump(entity)
 
     def set_faults(self, config: dict[str, Any]) -> dict[str, Any]:
-        raise ValueError("the QBO emulator is not installed")
+        """Set the fault injection (:class:`FaultConfig` fields; rates are probabilities)."""
+        fields = {f.name for f in dataclasses.fields(FaultConfig)}
+        unknown = set(config) - fields
+        if unknown:
+            raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = {k: float(v) if isinstance(v, Decimal) else v for k, v in config.items()}
+        cfg = FaultConfig(**values)
+        self.service.set_faults(cfg)
+        return {
+            k: Decimal(repr(v)) if isinstance(v, float) else v for k, v in dataclasses.asdict(cfg).items()
+        }
+
+    def issue_tokens(self) -> dict[str, str]:
+        """A fresh token pair for the demo client (as if the user had just connected)."""
+        tokens = self.service.issue_tokens(self.realm_id, self.client_id)
+        self.tokens = {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token}
+        return self.tokens
 
     def reset(self) -> None:
-        """Start the company again from its seed."""
+        """Start the company again from its seed, with the demo client and fresh tokens."""
+        self.service.add_company(QboCompany.from_seed(self.seed, self.realm_id))
+        self.service.register_client(self.client_id, self.client_secret)
+        self.issue_tokens()
 
     def credentials(self) -> dict[str, str]:
         return {
             "realm_id": self.realm_id,
             "client_id": self.client_id,
             "client_secret": self.client_secret,
-            "refresh_token": "",
-            "access_token": "",
+            "refresh_token": self.tokens["refresh_token"],
+            "access_token": self.tokens["access_token"],
         }
 
 
@@ -173,26 +259,34 @@ class SandboxState:
         """Build a fresh sandbox from ``options`` (a given ``store`` dict wins over the options)."""
         if options.profile not in PROFILES:
             raise ValueError(f"unknown profile {options.profile!r}; use one of {', '.join(PROFILES)}")
-        data = store if store is not None else load_store(options)
+        with no_gc():
+            data = store if store is not None else load_store(options)
+            wix_store = WixStore.from_dict(data)
         digest = hashlib.sha256(f"wixqb-sandbox:{options.profile}:{options.seed}".encode()).hexdigest()
         site_id = str(uuid.UUID(digest[:32]))
         api_key = "IST.wixsbx." + digest[32:64]
-        wix = WixSite(WixStore.from_dict(data), site_id, api_key, _wix_limiter(options))
-        qbo = QboSide.create(options.profile, options.seed, options.time_scale, options.limits, company_seed)
-        return cls(options, wix, qbo)
+        wix = WixSite(wix_store, site_id, api_key, _wix_limiter(options))
+        clock = Clock()
+        qbo = QboSide.create(
+            options.profile, options.seed, options.time_scale, options.limits, clock, company_seed
+        )
+        return cls(options, wix, qbo, clock)
 
     @classmethod
     def from_json_text(cls, text: str) -> SandboxState:
         """Read a state file's content back."""
-        data = money.loads(text)
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported sandbox state version {data.get('version')!r}")
+        with no_gc():
+            data = money.loads(text)
+            if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+                version = data.get("version") if isinstance(data, dict) else None
+                raise ValueError(f"unsupported sandbox state version {version!r}")
+            wix_data = data["wix"]
+            store = WixStore.from_dict(wix_data["store"])
         options = Options.from_json(data["options"])
-        wix_data = data["wix"]
-        store = WixStore.from_dict(wix_data["store"])
         wix = WixSite(store, wix_data["site_id"], wix_data["api_key"], _wix_limiter(options))
-        qbo = QboSide.from_json(data["qbo"], options.time_scale, options.limits)
-        return cls(options, wix, qbo, Clock(float(data.get("clock_offset_s", 0))))
+        clock = Clock(float(data.get("clock_offset_s", 0)))
+        qbo = QboSide.from_json(data["qbo"], options.time_scale, options.limits, clock)
+        return cls(options, wix, qbo, clock)
 
     @classmethod
     def load(cls, path: Path) -> SandboxState:
@@ -242,6 +336,26 @@ class SandboxState:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a large tree of dicts, then freeze it.
+
+    Loading 100,000 orders creates tens of millions of objects; without this, the collector
+    re-scans the growing heap many times and the load takes several times longer. Freezing moves
+    what was built out of the collector's sight, so a later full collection (in the middle of
+    serving a request) does not walk the whole store either. Orders hold no reference cycles, so
+    reference counting still frees a replaced store.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _wix_limiter(options: Options) -> SlidingWindowLimiter | None:
