@@ -113,3 +113,107 @@ def smtp() -> Any:
 def tls_pair(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     """A self-signed (server, client) SSL context pair."""
     return self_signed(tmp_path)
+
+
+# --- a sandbox company connected to a fresh config, ledger and report folder ----------------------
+
+import datetime as dt  # noqa: E402
+from collections import Counter  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+from wixqb_nb.config import Config  # noqa: E402
+from wixqb_nb.init.sandbox import init_sandbox, load_secrets_env  # noqa: E402
+from wixqb_nb.mapping.markers import parse_marker  # noqa: E402
+from wixqb_nb.sandbox import SandboxServer  # noqa: E402
+from wixqb_nb.sync.connect import build_clients, state_dir  # noqa: E402
+from wixqb_nb.sync.ledger import Ledger, ledger_path  # noqa: E402
+from wixqb_nb.sync.run import RunResult, sync_run  # noqa: E402
+
+DOCS = ("Invoice", "SalesReceipt", "Payment", "CreditMemo", "RefundReceipt")
+
+
+@dataclass
+class SyncEnv:
+    """A sandbox and a config made for it by ``wixqb init --sandbox``, with helpers to run and inspect."""
+
+    sb: SandboxServer
+    config: Config
+    config_path: Path
+    env: dict[str, str]
+    report_dir: Path
+    runs: list[RunResult] = field(default_factory=list)
+
+    @property
+    def state_dir(self) -> Path:
+        return state_dir(self.config, self.config_path)
+
+    def run(self, **kwargs: Any) -> RunResult:
+        with build_clients(self.config, config_path=self.config_path, env=self.env) as c:
+            kwargs.setdefault("report_dir", self.report_dir)
+            result = sync_run(
+                self.config,
+                wix=c.wix,
+                qbo=c.qbo,
+                now=dt.datetime.now(dt.UTC),
+                state_dir=self.state_dir,
+                clock=lambda: dt.datetime.now(dt.UTC),
+                env=self.env,
+                **kwargs,
+            )
+        self.runs.append(result)
+        return result
+
+    def ledger(self) -> Ledger:
+        return Ledger(ledger_path(self.state_dir, self.config.connection.qbo_realm_id))
+
+    def qbo_docs(self) -> dict[str, list[dict[str, Any]]]:
+        dump = self.sb.dump_qbo()
+        return {e: list(dump.get(e) or []) for e in DOCS}
+
+    def marked(self) -> Counter[tuple[str, str, str]]:
+        """How many QBO documents carry each marker (order, kind, source)."""
+        counts: Counter[tuple[str, str, str]] = Counter()
+        for docs in self.qbo_docs().values():
+            for d in docs:
+                m = parse_marker(d.get("PrivateNote"))
+                if m is not None:
+                    counts[(m.order_id, m.kind, m.source_id)] += 1
+        return counts
+
+    def totals(self) -> dict[tuple[str, str, str], str]:
+        """TotalAmt of each marked QBO document, by marker."""
+        out: dict[tuple[str, str, str], str] = {}
+        for docs in self.qbo_docs().values():
+            for d in docs:
+                m = parse_marker(d.get("PrivateNote"))
+                if m is not None:
+                    out[(m.order_id, m.kind, m.source_id)] = str(d.get("TotalAmt"))
+        return out
+
+
+@pytest.fixture
+def sync_env(fresh_sandbox: Callable[..., SandboxServer], tmp_path: Path) -> Callable[..., SyncEnv]:
+    """``sync_env(**sandbox options, email=...)`` -> a :class:`SyncEnv` on a fresh sandbox."""
+
+    def make(email: dict[str, Any] | None = None, **options: Any) -> SyncEnv:
+        options.setdefault("orders", 30)
+        sb = fresh_sandbox(**options)
+        folder = tmp_path / f"company-{sb.port}"
+        folder.mkdir()
+        init = init_sandbox(sb.url, folder / "wixqb.toml", now=dt.datetime.now(dt.UTC))
+        env: dict[str, str] = {}
+        load_secrets_env(init.secrets_file, env)
+        config = init.config
+        if email is not None:
+            general = config.general.model_copy(
+                update={
+                    "email": config.general.email.model_validate(
+                        {**config.general.email.model_dump(), **email}
+                    )
+                }
+            )
+            config = config.model_copy(update={"general": general})
+        return SyncEnv(sb, config, folder / "wixqb.toml", env, folder / "reports")
+
+    return make
