@@ -161,3 +161,15 @@ def test_python_helpers_mirror_the_endpoints(sb: SandboxServer, wixdata: ModuleT
     assert sb.cancel_order(UNPAID)["status"] == "CANCELED"
     assert sb.reset()["orders"] == 12
     assert _wix(sb, wixdata, f"/ecom/v1/orders/{UNPAID}")["order"]["status"] == "APPROVED"
+
+
+def test_advance_adds_orders_and_changes_old_ones(fresh_sandbox: Factory, wixdata: ModuleType) -> None:
+    sb = fresh_sandbox(orders=80, seed=3)
+    before = len(sb.state.wix.store.orders)
+    changed = _admin(sb, "/wix/advance", {"hours": 2})
+    assert changed["new_orders"]
+    assert len(sb.state.wix.store.orders) == before + len(changed["new_orders"])
+    with httpx.Client(base_url=sb.wix_base_url, headers=wixdata.headers(sb)) as client:
+        newest = wixdata.search_all(client, "", {"sort": [{"fieldName": "updatedDate", "order": "DESC"}]})
+    recent = {o["id"] for o in newest[: len(changed["new_orders"]) + len(changed["updated_orders"])]}
+    assert recent == set(changed["new_orders"]) | set(changed["updated_orders"])

@@ -17,6 +17,7 @@ POST     /_sandbox/wix/orders/{id}/refunds                ``{amount?, items?, sh
 POST     /_sandbox/wix/orders/{id}/cancel                 cancel the order
 POST     /_sandbox/wix/orders/{id}/edit                   ``{lineItemId, quantity?, price?}``
 POST     /_sandbox/wix/orders/{id}/touch                  bump ``updatedDate``
+POST     /_sandbox/wix/advance                            ``{hours?, seed?}``: new orders, a payment, a refund
 POST     /_sandbox/clock                                  ``{offsetSeconds}`` or ``{advanceSeconds}``
 GET      /_sandbox/qbo/dump[?entity=Invoice]              the QBO company's entities
 POST     /_sandbox/qbo/faults                             the QBO fault configuration
@@ -192,6 +193,37 @@ class Admin:
             order, _ = self._order(order_id)
             return self._commit(changes.touch(order, self.state.clock.now()))
 
+    def advance(self, hours: float = 1.0, seed: int | None = None) -> dict[str, Any]:
+        """Let the store live for ``hours`` up to now: a few new orders, a payment, a refund.
+
+        Uses the demo generator's ``advance_store`` (what the demo's second run syncs).
+        """
+        try:
+            from wixqb_nb.sandbox.demo import advance_store
+        except ImportError as exc:  # pragma: no cover - the generator ships with the package
+            raise ValueError("the demo generator is not installed") from exc
+        store = self.state.wix.store
+        with store.lock:
+            snapshot = {
+                "orders": list(store.orders.values()),
+                "transactions": list(store.transactions.values()),
+            }
+            delta = advance_store(
+                snapshot,
+                seed if seed is not None else self.state.options.seed,
+                hours=float(hours),
+                now=self.state.clock.now(),
+            )
+            for order in [*delta.get("new_orders", []), *delta.get("updated_orders", [])]:
+                store.put_order(order)
+            for record in delta.get("transactions", []):
+                store.put_transactions(record)
+        self.state.touch()
+        return {
+            "new_orders": [o["id"] for o in delta.get("new_orders", [])],
+            "updated_orders": [o["id"] for o in delta.get("updated_orders", [])],
+        }
+
     # ------------------------------------------------------------- clock, faults, reset
     def set_clock(self, offset_s: float | None = None, advance_s: float | None = None) -> dict[str, Any]:
         """Set the clock's offset from real time, or move it forward; returns the new "now"."""
@@ -304,6 +336,10 @@ def build_admin_app(admin: Admin) -> Starlette:
     async def touch(r: Request) -> Any:
         return {"order": admin.touch_order(r.path_params["id"])}
 
+    async def advance(r: Request) -> Any:
+        b = await _body(r)
+        return admin.advance(float(b.get("hours", 1)), b.get("seed"))
+
     async def clock(r: Request) -> Any:
         b = await _body(r)
         return admin.set_clock(b.get("offsetSeconds"), b.get("advanceSeconds"))
@@ -331,6 +367,7 @@ def build_admin_app(admin: Admin) -> Starlette:
         Route("/wix/orders/{id}/cancel", endpoint(cancel), methods=["POST"]),
         Route("/wix/orders/{id}/edit", endpoint(edit), methods=["POST"]),
         Route("/wix/orders/{id}/touch", endpoint(touch), methods=["POST"]),
+        Route("/wix/advance", endpoint(advance), methods=["POST"]),
         Route("/clock", endpoint(clock), methods=["POST"]),
         Route("/qbo/dump", endpoint(dump), methods=["GET"]),
         Route("/qbo/faults", endpoint(faults), methods=["POST"]),

@@ -238,6 +238,10 @@ class SandboxServer:
     def touch_order(self, order_id: str) -> dict[str, Any]:
         return self.admin.touch_order(order_id)
 
+    def advance(self, hours: float = 1.0, seed: int | None = None) -> dict[str, Any]:
+        """Let the demo store live for ``hours`` (new orders, a payment, a refund); returns the ids."""
+        return self.admin.advance(hours, seed)
+
     def set_clock(self, offset_s: float | None = None, advance_s: float | None = None) -> dict[str, Any]:
         return self.admin.set_clock(offset_s, advance_s)
 
