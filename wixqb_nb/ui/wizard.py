@@ -8,8 +8,10 @@ next to the field whose ``section.field`` path they name.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
+import io
 import traceback
 from collections.abc import Callable, Mapping
 from functools import partial
@@ -84,16 +86,21 @@ class Wizard:
         return b
 
     def _guard(self, action: Callable[[], object]) -> None:
-        """Run a callback; show any error in the log Output (never lose it) and the status line."""
+        """Run a callback; show what it printed and any error in the log Output, never losing them."""
         self.log.outputs = ()
+        printed = io.StringIO()
         try:
-            action()
+            with contextlib.redirect_stdout(printed):
+                action()
         except WixQbError as exc:
             self.log.append_stderr(f"{type(exc).__name__}: {exc}\n")
             self.status.value = _red(f"{type(exc).__name__}: {exc}")
         except Exception as exc:  # a bug: keep the whole traceback where the user sees it
             self.log.append_stderr(traceback.format_exc())
             self.status.value = _red(f"{type(exc).__name__}: {exc}")
+        finally:
+            if printed.getvalue():
+                self.log.append_stdout(printed.getvalue())
 
     # --- layout --------------------------------------------------------------------------------
 
