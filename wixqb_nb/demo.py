@@ -56,16 +56,14 @@ def _start_server(state_file: Path, port: int, orders: int, seed: int) -> Any:
 
 
 def _advance(server: Any, seed: int, since: dt.datetime, now: dt.datetime) -> dict[str, int]:
-    """Apply the store's activity between ``since`` and ``now`` (at most one hour of it)."""
-    from wixqb_nb.sandbox.demo import advance_store
+    """Let the store live from ``since`` to ``now`` (at most its last hour) through the sandbox's
+    ``advance`` (the demo generator's ``advance_store``): new orders, a payment, a refund.
 
-    store = server.state.wix.store
-    with store.lock:
-        snapshot = {"orders": list(store.orders.values()), "transactions": list(store.transactions.values())}
+    Never more than the time since the last run, so no change lands before the sync's watermark.
+    """
     hours = max(1 / 60, min(1.0, (now - since).total_seconds() / 3600))
-    changes = advance_store(snapshot, seed, hours=hours, now=now)
-    server.add_orders(changes["new_orders"] + changes["updated_orders"], changes["transactions"])
-    return {"new_orders": len(changes["new_orders"]), "updated_orders": len(changes["updated_orders"])}
+    changed = server.advance(hours=hours, seed=seed)
+    return {"new_orders": len(changed["new_orders"]), "updated_orders": len(changed["updated_orders"])}
 
 
 def _point_config_at(config_path: Path, url: str) -> None:
