@@ -36,6 +36,9 @@ from wixqb_nb.run_cli import demo_command, run_command  # noqa: E402
 app.command("init")(init_command)
 app.command("run")(run_command)
 app.command("demo")(demo_command)
+from wixqb_nb.clients.cli import connect_app  # noqa: E402
+
+app.add_typer(connect_app, name="connect")
 # --- end of sub-commands ---
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "examples" / "config.example.toml"
