@@ -131,7 +131,7 @@ def label(path: str, language: str) -> str:
     if path in _EN_OVERRIDES:
         return _EN_OVERRIDES[path]
     name = path.rsplit(".", 1)[-1].replace("_", " ")
-    name = name.replace("qbo", "QBO").replace("wix", "Wix").replace("smtp", "SMTP").replace(" url", " URL")
+    name = name.replace("qbo", "QBO").replace("wix", "Wix").replace("smtp", "SMTP").replace(" url", " URL").replace(" uri", " URI")
     return name[:1].upper() + name[1:]
 
 
