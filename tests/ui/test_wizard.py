@@ -159,3 +159,13 @@ def test_a_loaded_file_that_is_invalid_still_fills_the_wizard(tmp_path: Path) ->
     assert any(p.startswith("advanced.rounding_max") for p in problems)
     assert "less than or equal to 1" in wizard.fields["advanced.rounding_max"].error.value
     assert read_data(path)["advanced"]["rounding_max"] == "9"
+
+
+def test_every_field_has_a_french_label() -> None:
+    from wixqb_nb.config import SECTIONS, EmailReport
+    from wixqb_nb.ui.fields import scalar_fields
+    from wixqb_nb.ui.labels import _FR
+
+    paths = [f"{s}.{n}" for s, m in SECTIONS.items() for n, _ in scalar_fields(m)]
+    paths += [f"general.email.{n}" for n, _ in scalar_fields(EmailReport)]
+    assert [p for p in paths if p not in _FR] == []

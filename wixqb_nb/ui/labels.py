@@ -59,6 +59,7 @@ _FR: dict[str, str] = {
     "advanced.rounding_item": "Article d'arrondi",
     "advanced.rounding_max": "Arrondi maximal",
     "advanced.shipping_item": "Article de livraison",
+    "advanced.fees_item": "Article des frais",
     "advanced.use_qbo_customer_message": "Message client par défaut de QBO",
     "advanced.allow_online_card_payment": "Paiement par carte en ligne",
     "items.allow_create": "Créer les articles manquants",
@@ -74,6 +75,7 @@ _FR: dict[str, str] = {
     "refunds.refund_from_account": "Rembourser depuis le compte",
     "refunds.prefix": "Préfixe des remboursements",
     "refunds.include_partial": "Inclure les remboursements partiels",
+    "refunds.amount_item": "Article des remboursements non détaillés",
     "taxes.mappings": "Taxes Wix → codes de taxe QBO",
     "taxes.untaxed_code": "Code pour les lignes non taxées",
     "taxes.us_override_automated_tax": "Imposer la taxe Wix (É.-U.)",
@@ -131,7 +133,13 @@ def label(path: str, language: str) -> str:
     if path in _EN_OVERRIDES:
         return _EN_OVERRIDES[path]
     name = path.rsplit(".", 1)[-1].replace("_", " ")
-    name = name.replace("qbo", "QBO").replace("wix", "Wix").replace("smtp", "SMTP").replace(" url", " URL").replace(" uri", " URI")
+    name = (
+        name.replace("qbo", "QBO")
+        .replace("wix", "Wix")
+        .replace("smtp", "SMTP")
+        .replace(" url", " URL")
+        .replace(" uri", " URI")
+    )
     return name[:1].upper() + name[1:]
 
 

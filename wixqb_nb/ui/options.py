@@ -9,7 +9,13 @@ from __future__ import annotations
 from wixqb_nb.init.company import ACCOUNT_TYPES, CompanyData
 from wixqb_nb.ui.fields import Options
 
-_ITEM_FIELDS = ("advanced.discount_item", "advanced.rounding_item", "advanced.shipping_item")
+_ITEM_FIELDS = (
+    "advanced.discount_item",
+    "advanced.rounding_item",
+    "advanced.shipping_item",
+    "advanced.fees_item",
+    "refunds.amount_item",
+)
 _TAX_FIELDS = ("taxes.untaxed_code", "taxes.mappings.qbo_tax_code")
 
 
