@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -228,3 +228,13 @@ def _workbook(folder: Path, summary: Mapping[str, Any] | None) -> Path | None:
         return Path(str(named))
     found = sorted(folder.glob("*.xlsx"))
     return found[0] if found else None
+
+
+def papermill_runner(report_root: str | Path = "reports") -> Callable[[str | Path, dt.datetime], int]:
+    """A ``runner(config_path, now) -> exit code`` for ``wixqb schedule``: each tick runs the sync
+    notebook into its own ``report_root/<timestamp>/`` folder."""
+
+    def run(config_path: str | Path, now: dt.datetime) -> int:
+        return run_sync_notebook(config_path, now=now, report_root=report_root).exit_code
+
+    return run

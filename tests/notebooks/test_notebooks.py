@@ -17,7 +17,7 @@ import papermill
 import pytest
 
 from wixqb_nb.cli import main
-from wixqb_nb.notebook_run import NOTEBOOKS, notebook_dir, notebook_path, run_sync_notebook
+from wixqb_nb.notebook_run import NOTEBOOKS, notebook_dir, notebook_path, papermill_runner, run_sync_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -118,9 +118,11 @@ def test_wixqb_run_syncs_into_a_report_folder_without_secrets(company: Any, tmp_
         assert secret not in (folder / "run.json").read_text(encoding="utf-8")
 
     # Again, nothing changed in Wix: the incremental run posts nothing and still passes.
-    again = run_sync_notebook(company.config, now=dt.datetime.now(dt.UTC), report_root=tmp_path / "reports")
-    assert again.exit_code == 0, again.error
-    assert again.summary is not None and again.summary.get("orders_posted", 0) == 0
+    runner = papermill_runner(tmp_path / "reports")  # what `wixqb schedule` calls every interval
+    assert runner(company.config, dt.datetime.now(dt.UTC)) == 0
+    latest = max((tmp_path / "reports").iterdir())
+    again = json.loads((latest / "run.json").read_text(encoding="utf-8"))
+    assert latest != folder and again.get("orders_posted", 0) == 0 and again["exit_code"] == 0
 
 
 def test_a_failed_run_raises_so_papermill_exits_non_zero(
