@@ -91,6 +91,7 @@ class SandboxServer:
         self._saver: threading.Thread | None = None
         self._stopping = threading.Event()
         self._saved_changes = -1
+        self._save_lock = threading.Lock()
 
     # ------------------------------------------------------------- lifecycle
     def start(self) -> SandboxServer:
@@ -123,7 +124,7 @@ class SandboxServer:
             time.sleep(0.01)
         sock.close()  # uvicorn serves on its own duplicate of the socket
         if self.state_file is not None:
-            self.save()
+            # the saver writes the file at once (in the background: a large store takes seconds)
             self._stopping.clear()
             self._saver = threading.Thread(target=self._save_loop, name="wixqb-sandbox-saver", daemon=True)
             self._saver.start()
@@ -153,14 +154,17 @@ class SandboxServer:
         """Write the state file now (no-op without one)."""
         if self.state_file is None:
             return
-        changes = self.state.changes
-        self.state.save(self.state_file)
-        self._saved_changes = changes
+        with self._save_lock:  # the saver thread and stop() may both save
+            changes = self.state.changes
+            self.state.save(self.state_file)
+            self._saved_changes = changes
 
     def _save_loop(self) -> None:
-        while not self._stopping.wait(self.save_interval):
+        while True:
             if self.state.changes != self._saved_changes:
                 self.save()
+            if self._stopping.wait(self.save_interval):
+                return
 
     # ------------------------------------------------------------- addresses and credentials
     @property

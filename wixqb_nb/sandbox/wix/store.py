@@ -12,9 +12,13 @@ Thread-safe: uvicorn runs handlers concurrently with admin changes, so every rea
 from __future__ import annotations
 
 import bisect
+import json
+import re
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from wixqb_nb import money
@@ -22,6 +26,31 @@ from wixqb_nb.sandbox.wix.query import SortKey, normalize, path_values, sort_val
 
 IndexKey = tuple[datetime, str]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+_NONCE = "wixqbsbx" + uuid.uuid4().hex
+_TOKEN = re.compile(rf'"{_NONCE}([-0-9.E+]+)"')
+_MAYBE_FLOAT = re.compile(r"[:,\[]\s*-?\d+(?:\.\d+(?:[eE][-+]?\d+)?|[eE][-+]?\d+)(?=\s*[,}\]])")
+
+
+def _decimal_token(obj: Any) -> str:
+    if isinstance(obj, Decimal) and obj.is_finite():
+        return f"{_NONCE}{format(obj, 'f')}"
+    raise TypeError(f"cannot serialise {type(obj).__name__} {obj!r}")
+
+
+def order_text(order: dict[str, Any]) -> str:
+    """``money.dumps(order)``, several times faster for a large store.
+
+    The C encoder writes the order; Decimals go through ``default`` as quoted tokens that are then
+    unquoted. A float would be written silently by the C encoder, so any unquoted number with a
+    fraction or exponent (a float, or a string that merely looks like one) sends the order to
+    ``money.dumps``, which refuses real floats.
+    """
+    text = json.dumps(order, default=_decimal_token)
+    if _MAYBE_FLOAT.search(text):
+        return money.dumps(order)
+    return _TOKEN.sub(r"\1", text) if _NONCE in text else text
 
 
 def _instant(value: Any) -> datetime:
@@ -50,6 +79,7 @@ class WixStore:
         self.transactions: dict[str, dict[str, Any]] = {}
         self.products: dict[str, dict[str, Any]] = {}
         self._json: dict[str, str] = {}
+        self._text: tuple[int, str] | None = None
         self._index: dict[str, list[IndexKey]] = {f: [] for f in self.INDEXED}
         self._sorted_cache: dict[tuple[tuple[str, bool], ...], tuple[int, list[tuple[SortKey, str]]]] = {}
         self.replace(orders, transactions, products)
@@ -119,7 +149,7 @@ class WixStore:
         """The order's JSON text, cached until it changes."""
         text = self._json.get(oid)
         if text is None:
-            text = money.dumps(self.orders[oid])
+            text = order_text(self.orders[oid])
             self._json[oid] = text
         return text
 
@@ -140,12 +170,35 @@ class WixStore:
         return out
 
     def to_json_text(self) -> str:
-        """The whole store as a store-file JSON text (reuses the cached order texts)."""
+        """The whole store as a store-file JSON text, cached per version.
+
+        Orders are serialised outside the lock (stored orders are replaced, never mutated), so a
+        first save of a large store does not hold up requests; saving while only QBO changes
+        costs nothing on the Wix side.
+        """
         with self.lock:
-            orders = ",".join(self.order_json(oid) for oid in self.orders)
-            txs = money.dumps(list(self.transactions.values()))
-            products = money.dumps(list(self.products.values()))
-        return f'{{"orders":[{orders}],"transactions":{txs},"products":{products}}}'
+            if self._text is not None and self._text[0] == self.version:
+                return self._text[1]
+            version = self.version
+            items = list(self.orders.items())
+            txs = list(self.transactions.values())
+            products = list(self.products.values())
+        orders = ",".join(self._text_of(oid, order) for oid, order in items)
+        text = f'{{"orders":[{orders}],"transactions":{money.dumps(txs)},"products":{money.dumps(products)}}}'
+        with self.lock:
+            if self.version == version:
+                self._text = (version, text)
+        return text
+
+    def _text_of(self, oid: str, order: dict[str, Any]) -> str:
+        text = self._json.get(oid)
+        if text is not None and self.orders.get(oid) is order:
+            return text
+        text = order_text(order)
+        with self.lock:
+            if self.orders.get(oid) is order:
+                self._json[oid] = text
+        return text
 
     # ---------------------------------------------------------------- ordered walks
     def walk(
