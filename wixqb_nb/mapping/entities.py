@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from wixqb_nb.config import Config, CustomerMode, ItemType
 from wixqb_nb.errors import MappingError
@@ -49,10 +49,11 @@ class Pending:
 
     customers: dict[str, str] = field(default_factory=dict)
     items: dict[str, str] = field(default_factory=dict)
+    #: Reused customers by buyer identity: a returning buyer skips the name work.
+    buyers: dict[tuple[str, str, str | None, str, str], EntityChoice] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class EntityChoice:
+class EntityChoice(NamedTuple):
     """A resolved reference: the QBO Id (or a ``$ref`` placeholder) and, when new, its create write."""
 
     value: Any
@@ -89,6 +90,28 @@ def resolve_customer(
             field="billingInfo.contactDetails",
             hint="use advanced.customer_mode = 'generic', or complete the buyer's details in Wix",
         )
+    tag = match_email or (order.buyer_info.contact_id if order.buyer_info else None) or order.id
+    buyer = (mode.value, base, match_email, currency, tag)
+    known = pending.buyers.get(buyer)
+    if known is not None:
+        return known
+    got = _resolve_customer(order, snap, pending, base, match_email, currency, foreign, company, tag)
+    if got.write is None:
+        pending.buyers[buyer] = got
+    return got
+
+
+def _resolve_customer(
+    order: Order,
+    snap: QboSnapshot,
+    pending: Pending,
+    base: str,
+    match_email: str | None,
+    currency: str,
+    foreign: bool,
+    company: str,
+    tag: str,
+) -> EntityChoice:
     full = base.strip()
     name = clean_name(full, DISPLAY_NAME_MAX - 8)
     if foreign:
@@ -112,7 +135,6 @@ def resolve_customer(
         return EntityChoice(value=existing.id, name=existing.display_name)
     if existing is not None or candidate.lower() in snap.reserved_names:
         # The name belongs to someone else: a deterministic suffix from the buyer's identity.
-        tag = match_email or (order.buyer_info.contact_id if order.buyer_info else None) or order.id
         candidate = f"{clean_name(full, DISPLAY_NAME_MAX - len(tag) - 12)} ({tag})"
         if foreign:
             candidate = f"{candidate} - {currency}"

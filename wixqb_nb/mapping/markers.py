@@ -30,6 +30,8 @@ class Marker:
 
 
 def _safe(value: str) -> str:
+    if value and _UNSAFE.search(value) is None:
+        return value
     return _UNSAFE.sub("_", value) or "_"
 
 

@@ -72,16 +72,18 @@ def plan_payments(
     """A Payment per successful Wix payment, each applied to the invoice up to its open balance."""
     out: list[PlannedWrite] = []
     open_balance = sale_total
+    multicurrency = snap.multicurrency and order.currency
     for p in payments:
-        if not p.succeeded or p.value <= 0:
+        value = p.value
+        if value <= 0 or not p.succeeded:
             continue
-        applied = min(p.value, max(open_balance, ZERO))
+        applied = min(value, max(open_balance, ZERO))
         open_balance -= applied
         deposit, method = tender_refs(p, config, ctx)
         marker = markers.format_marker(order.id, "payment", p.id)
         payload: dict[str, Any] = {
             "CustomerRef": customer_ref,
-            "TotalAmt": p.value,
+            "TotalAmt": value,
             "TxnDate": txn_date,
             "PrivateNote": f"Wix payment {p.method} on order {order.number} {marker}",
             "Line": (
@@ -94,24 +96,27 @@ def plan_payments(
             payload["DepositToAccountRef"] = deposit
         if method:
             payload["PaymentMethodRef"] = method
-        ref_num = p.regular_payment_details.provider_transaction_id if p.regular_payment_details else None
+        regular = p.regular_payment_details
+        ref_num = regular.provider_transaction_id if regular is not None else None
         if ref_num:
             payload["PaymentRefNum"] = ref_num[:21]
-        if snap.multicurrency and order.currency:
+        if multicurrency:
             payload["CurrencyRef"] = {"value": order.currency}
-        key = markers.idempotency_key(snap.realm_id, order.id, "payment", p.id, 1)
         out.append(
             PlannedWrite(
-                kind="payment",
-                entity="Payment",
-                operation="create",
-                payload=payload,
-                idempotency_key=key,
-                source_id=p.id,
-                marker=marker,
-                wix_total=p.value,
-                predicted_total=p.value,
-                depends_on=(*depends, sale_key),
+                "payment",
+                "Payment",
+                "create",
+                payload,
+                markers.idempotency_key(snap.realm_id, order.id, "payment", p.id, 1),
+                p.id,
+                None,
+                marker,
+                value,
+                value,
+                {},
+                ZERO,
+                (*depends, sale_key),
             )
         )
     return out

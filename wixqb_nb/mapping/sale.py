@@ -81,15 +81,26 @@ def wix_tax(
     """Read a charge's tax from the current block, else the deprecated one."""
     if info is not None and info.tax_amount is not None:
         rate = info.tax_rate
-        if not info.tax_breakdown:
-            return WixTax(info.tax_amount.amount, rate, ())
-        parts = tuple(
-            (b.tax_name or "", b.rate, b.tax_amount.amount if b.tax_amount else ZERO)
-            for b in info.tax_breakdown
-        )
-        if rate is None and all(p[1] is not None for p in parts):
-            rate = money.total(p[1] for p in parts if p[1] is not None)
-        return WixTax(info.tax_amount.amount, rate, parts)
+        breakdown = info.tax_breakdown
+        if not breakdown:
+            return WixTax(info.tax_amount.amount, rate)
+        parts = []
+        names = []
+        known = True
+        rates = ZERO
+        for b in breakdown:
+            label = b.tax_name or ""
+            part_rate = b.rate
+            parts.append((label, part_rate, b.tax_amount.amount if b.tax_amount else ZERO))
+            if label:
+                names.append(label)
+            if part_rate is None:
+                known = False
+            else:
+                rates += part_rate
+        if rate is None and known:
+            rate = rates
+        return WixTax(info.tax_amount.amount, rate, tuple(parts), " + ".join(names) if names else None)
     amount = details.total_tax.amount if details is not None and details.total_tax is not None else ZERO
     rate = details.tax_rate if details is not None else None
     if amount != 0 and not rate:
@@ -104,12 +115,21 @@ def collect_charges(order: Order) -> list[Charge]:
         manual = order.tax_info.manual_tax_rate
     inclusive = order.tax_included_in_prices
     out: list[Charge] = []
-    for line in order.line_items:
+    for line in order.line_items:  # the hot loop of planning: _net_gross and _describe inlined
         tax = wix_tax(line.tax_info, line.tax_details, manual)
-        net, gross = _net_gross(line.net_total, line.total_price_after_tax, tax.amount, inclusive)
-        if line.quantity == 0 and net == 0 and tax.amount == 0:
+        after = line.total_price_after_tax
+        if inclusive and after is not None:
+            gross = after.amount
+            net = gross - tax.amount
+        else:
+            before = line.total_price_before_tax
+            net = before.amount if before is not None else line.net_total
+            gross = net + tax.amount
+        qty = line.quantity
+        if qty == 0 and net == 0 and tax.amount == 0:
             continue
-        out.append(Charge("product", line.id, _describe(line), line.quantity, net, gross, tax, line=line))
+        desc = _describe(line) if line.description_lines else line.name
+        out.append(Charge("product", line.id, desc, qty, net, gross, tax, None, US_NON, ZERO, [], line))
     cost = order.shipping_info.cost if order.shipping_info else None
     if cost is not None:
         tax = wix_tax(cost.tax_info, cost.tax_details, manual)

@@ -28,17 +28,16 @@ def q2(value: Decimal) -> Decimal:
 
 
 class WixTax(NamedTuple):
-    """The tax Wix charged on one charge: total, and per named part when Wix broke it down."""
+    """The tax Wix charged on one charge: total, and per named part when Wix broke it down.
+
+    ``name`` is the parts' names joined with " + " (the key of ``taxes.mappings``), derived from
+    ``parts`` by whoever builds the value (:func:`wixqb_nb.mapping.sale.wix_tax`).
+    """
 
     amount: Decimal
     rate: Decimal | None  # fraction, the sum of the parts
     parts: tuple[tuple[str, Decimal | None, Decimal], ...] = ()  # (name, rate, amount)
-
-    @property
-    def name(self) -> str | None:
-        """Names of the parts joined with " + " (the key of ``taxes.mappings``)."""
-        names = [p[0] for p in self.parts if p[0]]
-        return " + ".join(names) if names else None
+    name: str | None = None
 
 
 #: ``find_code`` results by ``(taxed, name, rate)``, valid for one (config, snapshot) pair.
@@ -127,15 +126,22 @@ def split_by_rate(tax: WixTax, code: TaxCodeInfo, currency: str | None) -> list[
     """
     if not code.rates:
         return []
-    if len(tax.parts) == len(code.rates) and len(code.rates) > 1:
+    n = len(code.rates)
+    if n > 1 and len(tax.parts) == n:
         parts = list(tax.parts)
         out: list[Decimal] = []
+        got = ZERO
         for rate in code.rates:
-            match = next((p for p in parts if p[1] is not None and p[1] * 100 == rate.percent), None)
-            chosen = match or parts[0]
-            parts.remove(chosen)
-            out.append(chosen[2])
-        if money.total(out) == tax.amount:
+            fraction = rate.fraction
+            at = 0  # Wix's part of the same rate, else the first one left
+            for j, p in enumerate(parts):
+                if p[1] is not None and p[1] == fraction:
+                    at = j
+                    break
+            amount = parts.pop(at)[2]
+            out.append(amount)
+            got += amount
+        if got == tax.amount:
             return out
     return money.split(tax.amount, [r.percent for r in code.rates], currency)
 

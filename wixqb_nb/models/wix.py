@@ -526,8 +526,12 @@ class Order(WixModel):
     @property
     def module(self) -> str:
         """The order's module: that of its first catalog line; ``other`` when every line is custom."""
-        mods = self.modules
-        return mods[0] if mods else "other"
+        for line in self.line_items:
+            ref = line.catalog_reference
+            app = ref.app_id if ref is not None else None
+            if app:
+                return APP_IDS.get(app, "other")
+        return "other"
 
     @property
     def total(self) -> Decimal | None:
