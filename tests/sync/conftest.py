@@ -148,8 +148,22 @@ class SyncEnv:
     def state_dir(self) -> Path:
         return state_dir(self.config, self.config_path)
 
+    statuses: Counter[int] = field(default_factory=Counter)
+
+    def _count(self, response: Any) -> None:
+        self.statuses[response.status_code] += 1
+
+    def _sent(self, request: Any) -> None:
+        self.statuses[0] += 1  # 0: requests sent (those with no answer never reach _count)
+
+    @property
+    def unanswered(self) -> int:
+        """Requests that got no answer at all (dropped connection, lost response)."""
+        return self.statuses[0] - sum(v for k, v in self.statuses.items() if k)
+
     def run(self, **kwargs: Any) -> RunResult:
-        with build_clients(self.config, config_path=self.config_path, env=self.env) as c:
+        hooks = {"request": [self._sent], "response": [self._count]}
+        with build_clients(self.config, config_path=self.config_path, env=self.env, event_hooks=hooks) as c:
             kwargs.setdefault("report_dir", self.report_dir)
             result = sync_run(
                 self.config,

@@ -141,6 +141,8 @@ class Applier:
             [Step(o.order_id, o.order_number, w) for o in orders if o.status == "planned" for w in o.writes]
         )
         by_key = {s.key: s for s in result.steps}
+        if self.on_progress is not None and result.steps:
+            self.on_progress("apply", 0, len(result.steps))
         for stage in sorted(set(STAGE.values())):
             while True:
                 self._block(result.steps, by_key)

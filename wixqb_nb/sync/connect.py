@@ -23,7 +23,7 @@ from wixqb_nb.clients.wix import WixClient
 from wixqb_nb.config import Config
 from wixqb_nb.errors import ConfigError
 
-RequestHook = Callable[[httpx.Request], None]
+Hook = Callable[..., object]
 
 
 def resolve_path(value: str, base: Path | None) -> Path:
@@ -40,8 +40,8 @@ def state_dir(config: Config, config_path: str | Path | None = None) -> Path:
     return resolve_path(config.connection.state_dir, base)
 
 
-def _http(on_request: RequestHook | None) -> httpx.Client:
-    hooks: dict[str, list[Callable[..., object]]] = {"request": [on_request]} if on_request else {}
+def _http(event_hooks: Mapping[str, list[Hook]] | None) -> httpx.Client:
+    hooks = {k: list(v) for k, v in (event_hooks or {}).items()}
     return httpx.Client(timeout=httpx.Timeout(60.0, connect=10.0), event_hooks=hooks)
 
 
@@ -52,6 +52,7 @@ class Clients:
     wix: WixClient
     qbo: QboClient
     http: tuple[httpx.Client, ...]
+    tokens: TokenStore | None = None
 
     def __enter__(self) -> Clients:
         return self
@@ -63,6 +64,8 @@ class Clients:
         """Close both clients' HTTP connections."""
         for client in self.http:
             client.close()
+        if self.tokens is not None:
+            self.tokens.close()
 
 
 def build_clients(
@@ -70,11 +73,12 @@ def build_clients(
     *,
     config_path: str | Path | None = None,
     env: Mapping[str, str] | None = None,
-    on_request: RequestHook | None = None,
+    event_hooks: Mapping[str, list[Hook]] | None = None,
 ) -> Clients:
     """The run's Wix and QBO clients (close them, or use the result as a context manager).
 
-    ``on_request`` is called with every HTTP request either client sends (counting, logging).
+    ``event_hooks`` are httpx event hooks (``{"request": [...], "response": [...]}``) installed on both
+    clients (counting, logging).
 
     Raises
     ------
@@ -92,9 +96,9 @@ def build_clients(
     if tokens.tokens is None:
         where = f"the token file {token_file}" if token_file else "WIXQB_QBO_REFRESH_TOKEN"
         raise ConfigError(f"no QBO tokens in {where}: run `wixqb connect qbo` (or `wixqb init --sandbox`)")
-    wix_http, qbo_http = _http(on_request), _http(on_request)
+    wix_http, qbo_http = _http(event_hooks), _http(event_hooks)
     wix = WixClient(conn.wix_site_id, key, conn.wix_base_url, http=wix_http)
     qbo = QboClient(
         conn.qbo_realm_id, conn.qbo_base_url, tokens, http=qbo_http, minor_version=conn.qbo_minor_version
     )
-    return Clients(wix, qbo, (wix_http, qbo_http))
+    return Clients(wix, qbo, (wix_http, qbo_http), tokens)
