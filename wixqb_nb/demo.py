@@ -136,7 +136,7 @@ def describe(demo: DemoRun, state_file: Path = DEMO_DIR / "sandbox.json") -> lis
         f"Outcome: exit code {run.exit_code}" + (f" ({run.error})" if run.error else ""),
     ]
     if run.summary:
-        keep = ("orders_seen", "documents_posted", "errors", "reconciliation")
+        keep = ("orders_seen", "orders_posted", "orders_failed", "reconciliation")
         lines.append("Summary: " + ", ".join(f"{k}={run.summary[k]}" for k in keep if k in run.summary))
     lines += [
         "",

@@ -140,3 +140,14 @@ def test_bad_parameters_are_refused_before_anything_runs(company: Any, tmp_path:
     with pytest.raises(papermill.PapermillExecutionError, match="not an ISO date"):
         _execute("03_sync.ipynb", tmp_path, config=str(company.config), since="last tuesday")
     assert os.environ.get("WIXQB_WIX_API_KEY")
+
+
+def test_preview_after_a_sync_knows_what_is_already_posted(company: Any) -> None:
+    from wixqb_nb.ui.preview import preview_period
+
+    # runs after test_wixqb_run_syncs... (same module company): every synced order is now in the ledger
+    pv = preview_period(company.config, now=dt.datetime.now(dt.UTC))
+    docs = pv.documents_frame()
+    assert (docs["status"] == "unchanged").sum() > 0
+    assert pv.documents_frame(status="planned").empty
+    assert set(pv.documents_frame(module="stores")["module"]) == {"stores"}

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from wixqb_nb.config import Config
 from wixqb_nb.config_file import load_config
-from wixqb_nb.mapping import QboSnapshot
+from wixqb_nb.mapping import PostedDoc, QboSnapshot
 from wixqb_nb.models.wix import Order, OrderTransactions
 from wixqb_nb.notebook_run import RunParams
 
@@ -31,6 +32,23 @@ class Period:
     since: dt.datetime | None
     until: dt.datetime | None
     now: dt.datetime
+    posted: Mapping[str, Mapping[tuple[str, str], PostedDoc]] = field(default_factory=dict)
+
+
+def read_posted(config: Config, config_path: str | Path, order_ids: list[str]) -> dict[str, Any]:
+    """What the ledger says was already posted for these orders (empty when no run happened yet).
+
+    The preview plans against it, so orders already in QBO show as unchanged (or as updates).
+    """
+    from wixqb_nb.sync.connect import state_dir
+    from wixqb_nb.sync.ledger import Ledger, ledger_path
+    from wixqb_nb.sync.run import posted_by_order
+
+    path = ledger_path(state_dir(config, config_path), config.connection.qbo_realm_id)
+    if not path.is_file():
+        return {}
+    with Ledger(path) as ledger:
+        return posted_by_order(ledger, order_ids)
 
 
 def load_period(
@@ -64,4 +82,5 @@ def load_period(
             orders = list(wix.iter_orders(updated_since=start, updated_until=window[1]))
         transactions = wix.transactions_for([o.id for o in orders]) if orders else {}
         snapshot = load_snapshot(clients.qbo, nonce=f"preview:{now.isoformat()}")
-    return Period(config, tuple(orders), transactions, snapshot, start, window[1], now)
+    posted = read_posted(config, config_path, [o.id for o in orders])
+    return Period(config, tuple(orders), transactions, snapshot, start, window[1], now, posted)

@@ -30,8 +30,15 @@ class Preview:
 
     @classmethod
     def of(cls, period: Period) -> Preview:
-        """Plan ``period`` (nothing is written anywhere)."""
-        planned = plan(period.orders, period.transactions, period.config, period.snapshot, now=period.now)
+        """Plan ``period`` against what the ledger says is posted (nothing is written anywhere)."""
+        planned = plan(
+            period.orders,
+            period.transactions,
+            period.config,
+            period.snapshot,
+            now=period.now,
+            posted_by_order=period.posted,
+        )
         return cls(period, planned)
 
     def _modules(self) -> dict[str, str]:
