@@ -30,11 +30,8 @@ N = 100_000
 
 
 def _frame(data: dict[str, Any], columns: tuple[str, ...]) -> pd.DataFrame:
-    df = pd.DataFrame({c: data[c] for c in columns})
-    for c in columns:
-        if c in wf.MONEY_COLUMNS:
-            df[c] = df[c].astype("Int64")
-    return df
+    """A frame typed exactly as :func:`~wixqb_nb.reconcile.wix_frames.frame` types normalised rows."""
+    return wf.typed(pd.DataFrame({c: data[c] for c in columns}))
 
 
 def build(n: int = N, seed: int = 1) -> tuple[WixFrames, QboFrames]:
@@ -58,10 +55,11 @@ def build(n: int = N, seed: int = 1) -> tuple[WixFrames, QboFrames]:
         "tax": gst + qst, "fees": zeros, "balance": zeros,
     }, wf.SALE_COLUMNS)  # fmt: skip
     wix_taxes = _frame({
-        "order_id": np.concatenate([ids, ids]), "tax_key": np.repeat(np.array(["5", "9.975"], dtype=object), n),
+        "order_id": np.concatenate([ids, ids]), "sale_idx": np.concatenate([np.arange(n), np.arange(n)]),
+        "tax_key": np.repeat(np.array(["5", "9.975"], dtype=object), n),
         "tax_name": np.repeat(np.array(["GST", "QST"], dtype=object), n), "amount": np.concatenate([gst, qst]),
     }, wf.TAX_COLUMNS)  # fmt: skip
-    wix_pay = _frame({"order_id": ids, "payment_id": ids, "date": days, "module": modules, "method": "CreditCard",
+    wix_pay = _frame({"order_id": ids, "sale_idx": np.arange(n), "payment_id": ids, "date": days, "module": modules, "method": "CreditCard",
                       "amount": total}, wf.PAYMENT_COLUMNS)  # fmt: skip
     wix = WixFrames(wix_sales, wix_pay, wf.frame([], wf.REFUND_COLUMNS), wix_taxes)
     q_total = total.copy()

@@ -1,25 +1,29 @@
 """The comparison core: normalised Wix frames against normalised QBO frames -> :class:`ReconResult`.
 
-Vectorised on integer cents: one outer merge per kind of document (sales, payments, refunds, tax
-rates) with ``indicator=True`` and ``validate="one_to_one"`` after duplicates are set aside; the
-Python objects of the result are built only for the rows that were flagged. Inputs are never
-modified: every step derives new frames.
+Vectorised on integer cents. Sales are matched to documents once by row number
+(:class:`~wixqb_nb.reconcile.keys.SalesMatch`: the outer join on the order id after duplicates are
+set aside); every rule is then a NumPy expression over the matched pairs, and the Python objects of
+the result are built only for the rows that were flagged. Payments and refunds, keyed by Wix's
+transaction ids, use an outer merge with ``indicator=True`` and ``validate="one_to_one"``. Inputs
+are never modified: every step derives new arrays and frames.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from wixqb_nb import money
 from wixqb_nb.reconcile import compare_tx, tieout
+from wixqb_nb.reconcile.keys import SalesMatch, take
 from wixqb_nb.reconcile.qbo_frames import QboFrames
 from wixqb_nb.reconcile.result import Category, ReconResult
 from wixqb_nb.reconcile.rows import Out, each
 from wixqb_nb.reconcile.settings import INVOICE, SALES_RECEIPT, Expectation, ReconSettings
+from wixqb_nb.reconcile.taxes import TaxGrid
 from wixqb_nb.reconcile.wix_frames import TOTAL_TAX_KEY, WixFrames
 
 C = Category
@@ -37,40 +41,34 @@ def compare(
 ) -> ReconResult:
     """Compare the two sides; see :func:`wixqb_nb.reconcile.reconcile` for the categories."""
     out = Out(settings.language, currency)
-    qs = _resolve_order_ids(qbo.sales, wix.sales)
-    primary, extras = _split_duplicates(qs)
-    for r in each(extras):
+    expectations = tuple(expectations)
+    sm = SalesMatch(wix.sales, _resolve_order_ids(qbo.sales, wix.sales))
+    for r in each(sm.qbo_rows(sm.extras)):
         out.add(C.DUPLICATE, kind="sale", order_id=r.order_id, number=r.order_number, qbo_type=r.qbo_type,
                 qbo_id=r.qbo_id, doc_number=r.doc_number, qbo=r.total, extra="order")  # fmt: skip
-    orphans = primary[primary["order_id"] == ""]
-    keyed = primary[primary["order_id"] != ""]
-    m = wix.sales.merge(
-        keyed, on="order_id", how="outer", indicator=True, validate="one_to_one", suffixes=("_w", "_q")
-    )
-    ind = m["_merge"]
-    elig = m["eligible"].eq(True)
-    both = m[(ind == "both") & elig]
-    _missing_and_extra(out, m[(ind == "left_only") & elig], m[ind == "right_only"], orphans,
-                       m[(ind == "both") & ~elig])  # fmt: skip
-    absorbed = _totals(out, both, settings, {e.order_id: e for e in expectations if e.rounding is not None})
-    wix_taxes = _taxes_as_booked(wix.taxes, both)
-    tax_pairs = _tax_pairs(wix_taxes, qbo.taxes, both)
-    _taxes(out, tax_pairs, absorbed)
-    _mapping(out, both, settings, expectations)
-    involved = compare_tx.payments(out, wix.payments, qbo.payments, both, settings)
-    _payment_status(out, both, involved)
-    compare_tx.refunds(out, wix.refunds, qbo.refunds, wix.sales)
-    invoiced = pd.concat([
-        both.loc[both["qbo_type"] == INVOICE, "order_id"],
-        m.loc[(ind == "left_only") & elig & (m["expected_doc"] == INVOICE), "order_id"],
-    ])  # fmt: skip
-    daily = tieout.daily(wix.sales, wix.payments, wix.refunds, qs, qbo.payments, qbo.refunds, invoiced)
-    taxes = tieout.taxes(wix_taxes, qbo.taxes, tax_pairs, absorbed)
+    unmatched = np.flatnonzero(sm.q_of_w < 0)
+    _missing_and_extra(out, sm.wix_rows(unmatched[sm.eligible[unmatched]], suffix=True),
+                       sm.qbo_rows(sm.unknown, suffix=True), sm.qbo_rows(sm.orphans), sm.pairs(sm.uw, sm.uq))  # fmt: skip
+    expected = {e.order_id: e for e in expectations if e.rounding is not None}
+    absorbed_ids = _totals(out, sm, settings, expected)
+    absorbed_w = np.zeros(len(sm.ws), dtype=bool)
+    absorbed_w[sm.index.get_indexer(pd.Index(sorted(absorbed_ids), dtype=object))] = True
+    absorbed = absorbed_w[sm.bw]
+    grid = TaxGrid(wix.taxes, qbo.taxes, sm)
+    _taxes(out, grid.differences(absorbed))
+    _mapping(out, sm, settings, expectations)
+    involved = compare_tx.payments(out, wix.payments, qbo.payments, sm, settings)
+    _payment_status(out, sm, involved)
+    compare_tx.refunds(out, wix.refunds, qbo.refunds, sm)
+    invoiced = np.zeros(len(sm.ws), dtype=bool)
+    invoiced[sm.bw[sm.q("qbo_type")[sm.bq] == INVOICE]] = True
+    invoiced[unmatched[sm.eligible[unmatched] & (sm.w("expected_doc")[unmatched] == INVOICE)]] = True
+    daily = tieout.daily(sm, wix.payments, wix.refunds, qbo.payments, qbo.refunds, invoiced)
     counts = (
-        ("wix_orders", len(wix.sales)),
-        ("wix_orders_synced", int(wix.sales["eligible"].sum())),
-        ("qbo_sales_documents", len(qbo.sales)),
-        ("matched", len(both)),
+        ("wix_orders", len(sm.ws)),
+        ("wix_orders_synced", int(sm.eligible.sum())),
+        ("qbo_sales_documents", len(sm.qs)),
+        ("matched", len(sm.bw)),
         ("wix_payments", len(wix.payments)),
         ("qbo_payments", len(qbo.payments)),
         ("wix_refunds", len(wix.refunds)),
@@ -82,15 +80,15 @@ def compare(
         currency=currency,
         discrepancies=out.result(),
         daily_tieouts=daily,
-        tax_tieouts=taxes,
+        tax_tieouts=grid.tieouts(absorbed),
         counts=counts,
-        _documents=_documents(m, extras, orphans, set(absorbed)),
+        _documents=_documents(sm, absorbed_w),
     )
 
 
 def _resolve_order_ids(qs: pd.DataFrame, ws: pd.DataFrame) -> pd.DataFrame:
     """Give documents found only by DocNumber the id of the Wix order with that number."""
-    need = (qs["order_id"] == "") & (qs["order_number"] != "")
+    need = (qs["order_id"].to_numpy(dtype=object) == "") & (qs["order_number"].to_numpy(dtype=object) != "")
     if not need.any():
         return qs
     numbers = ws.drop_duplicates("number", keep=False).set_index("number")["order_id"]
@@ -98,19 +96,6 @@ def _resolve_order_ids(qs: pd.DataFrame, ws: pd.DataFrame) -> pd.DataFrame:
     ids = qs["order_id"].copy()
     ids[need] = found.where(found.notna(), "")
     return qs.assign(order_id=ids)
-
-
-def _split_duplicates(docs: pd.DataFrame, key: str = "order_id") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The first document per key (lowest QBO Id) and the extra ones."""
-    keyed = docs[key] != ""
-    dup = docs[key].duplicated(keep=False) & keyed
-    if not dup.any():
-        return docs, docs.iloc[0:0]
-    d = docs[dup]
-    order = np.lexsort((pd.to_numeric(d["qbo_id"], errors="coerce").fillna(0).to_numpy(), d[key].to_numpy()))
-    d = d.iloc[order]
-    first = ~d[key].duplicated(keep="first")
-    return pd.concat([docs[~dup], d[first]]), d[~first]
 
 
 def _missing_and_extra(
@@ -136,14 +121,17 @@ def _missing_and_extra(
                                r.status, r.payment_status))  # fmt: skip
 
 
-def _totals(out: Out, b: pd.DataFrame, settings: ReconSettings, expected: dict[str, Expectation]) -> set[str]:
+def _totals(out: Out, sm: SalesMatch, settings: ReconSettings, expected: dict[str, Expectation]) -> set[str]:
     """Split total differences into components; report rounding the rounding item absorbed.
 
     Components are defined so that they add up to the total difference: shipping, discount
     (lines of QBO's discount item against Wix's order-level discount), rounding (the rounding
     item, zero on the Wix side), tax (reported per rate by :func:`_taxes`) and lines, the rest.
-    Returns the orders whose only difference is absorbed rounding.
+    Returns the orders whose only difference is absorbed rounding. Only the orders whose total
+    differs or that carry a rounding line are looked at row by row.
     """
+    hit = (sm.q("total")[sm.bq] != sm.w("total")[sm.bw]) | (sm.q("rounding")[sm.bq] != 0)
+    b = sm.pairs(sm.bw[hit], sm.bq[hit])
     tot_d = b["total_q"] - b["total_w"]
     rounding = b["rounding"]
     absorbed_mask = (tot_d == 0) & (rounding != 0)
@@ -188,54 +176,29 @@ def _totals(out: Out, b: pd.DataFrame, settings: ReconSettings, expected: dict[s
     return absorbed
 
 
-def _taxes_as_booked(wix_taxes: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    """Wix taxes keyed as QBO books them: one total when QBO holds no TaxLines for the order.
-
-    (US automated sales tax takes Wix's total tax as ``TotalTax`` without per-rate lines.)
-    """
-    no_lines = b.loc[~b["has_tax_lines"].eq(True), "order_id"]
-    if no_lines.empty:
-        return wix_taxes
-    to_total = wix_taxes["order_id"].isin(no_lines)
-    if not to_total.any():
-        return wix_taxes
-    return wix_taxes.assign(
-        tax_key=wix_taxes["tax_key"].where(~to_total, TOTAL_TAX_KEY),
-        tax_name=wix_taxes["tax_name"].where(~to_total, TOTAL_TAX_KEY),
-    )
-
-
-def _tax_pairs(wix_taxes: pd.DataFrame, qbo_taxes: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    """Tax per (order, rate) on both sides for the matched orders, outer-merged (amounts in cents)."""
-    wt = wix_taxes[wix_taxes["order_id"].isin(b["order_id"])]
-    doc_order = pd.Series(b["order_id"].to_numpy(), index=b["doc_idx"].to_numpy())
-    qt = qbo_taxes[qbo_taxes["doc_idx"].isin(doc_order.index)]
-    qt = qt.assign(order_id=qt["doc_idx"].map(doc_order))
-    wsum = wt.groupby(["order_id", "tax_key"], sort=False, as_index=False)["amount"].sum()
-    qsum = qt.groupby(["order_id", "tax_key"], sort=False, as_index=False)["amount"].sum()
-    pairs = wsum.merge(
-        qsum, on=["order_id", "tax_key"], how="outer", validate="one_to_one", suffixes=("_w", "_q")
-    )
-    info = b.set_index("order_id")[["number", "qbo_type", "qbo_id", "doc_number"]]
-    return pd.DataFrame({
-        "order_id": pairs["order_id"], "tax_key": pairs["tax_key"],
-        "wix": pairs["amount_w"].fillna(0), "qbo": pairs["amount_q"].fillna(0),
-    }).join(info, on="order_id")  # fmt: skip
-
-
-def _taxes(out: Out, pairs: pd.DataFrame, absorbed: set[str]) -> None:
-    diff = pairs[(pairs["wix"] != pairs["qbo"]) & ~pairs["order_id"].isin(absorbed)]
+def _taxes(out: Out, diff: pd.DataFrame) -> None:
+    """One row per (order, rate) whose tax differs (see :meth:`TaxGrid.differences`)."""
     for r in each(diff):
         rate = r.tax_key if r.tax_key == TOTAL_TAX_KEY else f"{r.tax_key}%"
         out.add(C.TAX_MISMATCH, kind="sale", order_id=r.order_id, number=r.number, qbo_type=r.qbo_type,
                 qbo_id=r.qbo_id, doc_number=r.doc_number, component=rate, wix=r.wix, qbo=r.qbo)  # fmt: skip
 
 
-def _mapping(out: Out, b: pd.DataFrame, settings: ReconSettings, expectations: Iterable[Expectation]) -> None:
+def _mapping(out: Out, sm: SalesMatch, settings: ReconSettings, expectations: Iterable[Expectation]) -> None:
     """Customer, item and (sales receipts) deposit account against the current settings."""
     exp = {e.order_id: e for e in expectations}
     if exp or settings.generic_customer_id:
-        for r in each(b):
+        ids = pd.Series(sm.w("order_id")[sm.bw], dtype=object)
+        customers = {k: e.customer_id for k, e in exp.items() if e.customer_id}
+        want_c = (ids.map(customers) if customers else ids.map({})).fillna(settings.generic_customer_id or "")
+        hit = (want_c.to_numpy(dtype=object) != "") & (
+            want_c.to_numpy(dtype=object) != sm.q("customer_id")[sm.bq]
+        )
+        items = {k: ",".join(sorted(e.item_ids)) for k, e in exp.items() if e.item_ids is not None}
+        if items:
+            want_i = ids.map(items)
+            hit |= want_i.notna().to_numpy() & (want_i.to_numpy(dtype=object) != sm.q("item_ids")[sm.bq])
+        for r in each(sm.pairs(sm.bw[hit], sm.bq[hit])):
             e = exp.get(r.order_id)
             want = e.customer_id if e is not None and e.customer_id else settings.generic_customer_id
             if want and r.customer_id != want:
@@ -245,20 +208,29 @@ def _mapping(out: Out, b: pd.DataFrame, settings: ReconSettings, expectations: I
                 out.add(C.ITEM_MAPPING, kind="sale", order_id=r.order_id, number=r.number, qbo_type=r.qbo_type,
                         qbo_id=r.qbo_id, doc_number=r.doc_number, wix=", ".join(sorted(e.item_ids)),
                         qbo=r.item_ids.replace(",", ", ") or "-")  # fmt: skip
-    receipts = b[(b["qbo_type"] == SALES_RECEIPT) & (b["method"] != "")]
-    if receipts.empty:
+    method = sm.w("method")[sm.bw]
+    receipt = (sm.q("qbo_type")[sm.bq] == SALES_RECEIPT) & (method != "")
+    if not receipt.any():
         return
-    wanted = receipts["method"].map({m: settings.deposit_account_for(m) for m in receipts["method"].unique()})
-    wrong = receipts[wanted.notna() & (wanted != receipts["deposit_account"])]
-    for r, want in zip(each(wrong), wanted[wrong.index], strict=True):
+    deposit = sm.q("deposit_account")[sm.bq]
+    wanted: dict[str, str] = {}
+    wrong = np.zeros(len(sm.bw), dtype=bool)
+    for m in pd.unique(method[receipt]):
+        want = settings.deposit_account_for(m)
+        if want is not None:
+            wanted[m] = want
+            wrong |= receipt & (method == m) & (deposit != want)
+    for r in each(sm.pairs(sm.bw[wrong], sm.bq[wrong])):
         out.add(C.DEPOSIT_ACCOUNT, kind="sale", order_id=r.order_id, number=r.number, qbo_type=r.qbo_type,
-                qbo_id=r.qbo_id, doc_number=r.doc_number, wix=want, qbo=r.deposit_account or "-", extra=r.method)  # fmt: skip
+                qbo_id=r.qbo_id, doc_number=r.doc_number, wix=wanted[r.method], qbo=r.deposit_account or "-",
+                extra=r.method)  # fmt: skip
 
 
-def _payment_status(out: Out, b: pd.DataFrame, involved: set[str]) -> None:
+def _payment_status(out: Out, sm: SalesMatch, involved: set[str]) -> None:
     """Invoices whose open balance differs from what the buyer still owes in Wix."""
-    inv = b[(b["qbo_type"] == INVOICE) & (b["balance_q"] != b["balance_w"]) & ~b["order_id"].isin(involved)]
-    for r in each(inv):
+    hit = (sm.q("qbo_type")[sm.bq] == INVOICE) & (sm.q("balance")[sm.bq] != sm.w("balance")[sm.bw])
+    inv = sm.pairs(sm.bw[hit], sm.bq[hit])
+    for r in each(inv[~inv["order_id"].isin(involved)]):
         extra = out.text("Wix says {0} but the invoice is open in QuickBooks;",
                          "Wix indique {0} mais la facture est ouverte dans QuickBooks ;", r.payment_status) \
             if r.balance_q > r.balance_w else out.text(
@@ -268,37 +240,33 @@ def _payment_status(out: Out, b: pd.DataFrame, involved: set[str]) -> None:
                 qbo_id=r.qbo_id, doc_number=r.doc_number, wix=r.balance_w, qbo=r.balance_q, extra=extra)  # fmt: skip
 
 
-def _documents(
-    m: pd.DataFrame, extras: pd.DataFrame, orphans: pd.DataFrame, absorbed: set[str]
-) -> pd.DataFrame:
-    """One row per Wix order (with its QBO document) plus the extra QBO documents."""
-    ind = m["_merge"].astype(str).to_numpy()
-    elig = m["eligible"].eq(True).to_numpy()
-    diff = m["total_q"] - m["total_w"]
+def _documents(sm: SalesMatch, absorbed: npt.NDArray[np.bool_]) -> pd.DataFrame:
+    """One row per Wix order (with its QBO document, in order id order), then the extra QBO documents.
+
+    ``absorbed`` marks the Wix rows whose only difference the rounding item absorbed.
+    """
+    wrow, qrow = sm.merged_rows()
+    n_m, n_x = len(wrow), len(sm.extras)
+    wrow = np.concatenate([wrow, np.full(n_x + len(sm.orphans), -1, dtype=np.int64)])
+    qrow = np.concatenate([qrow, sm.extras, sm.orphans])
+    has_w, has_q = wrow >= 0, qrow >= 0
+    elig = take(sm.eligible, wrow, False).astype(bool)
+    w_total, q_total = take(sm.w("total"), wrow, 0), take(sm.q("total"), qrow, 0)
+    both = has_w & has_q
     status = np.select(
-        [(ind == "left_only") & elig, ind == "left_only", ind == "right_only", ~elig,
-         diff.fillna(0).to_numpy() != 0, m["order_id"].isin(absorbed).to_numpy()],
+        [has_w & ~has_q & elig, has_w & ~has_q, ~has_w, ~elig, w_total != q_total,
+         take(absorbed, wrow, False).astype(bool)],
         ["missing", "not_synced", "not_in_wix", "not_in_wix", "different", "rounding"],
         default="ok",
-    )  # fmt: skip
-    docs = pd.DataFrame({
-        "order_number": m["number"].fillna(m["order_number"]), "date": m["date_w"].fillna(m["date_q"]),
-        "module": m["module"].fillna(""), "customer": m["customer"].fillna(""),
-        "qbo_type": m["qbo_type"].fillna(""), "doc_number": m["doc_number"].fillna(""),
-        "qbo_id": m["qbo_id"].fillna(""), "wix_total": m["total_w"], "qbo_total": m["total_q"],
-        "difference": diff, "status": status,
+    ).astype(object)  # fmt: skip
+    status[n_m : n_m + n_x] = "duplicate"
+    status[n_m + n_x :] = "not_in_wix"
+    return pd.DataFrame({
+        "order_number": np.where(has_w, take(sm.w("number"), wrow, ""), take(sm.q("order_number"), qrow, "")),
+        "date": np.where(has_w, take(sm.w("date"), wrow, ""), take(sm.q("date"), qrow, "")),
+        "module": take(sm.w("module"), wrow, ""), "customer": take(sm.w("customer"), wrow, ""),
+        "qbo_type": take(sm.q("qbo_type"), qrow, ""), "doc_number": take(sm.q("doc_number"), qrow, ""),
+        "qbo_id": take(sm.q("qbo_id"), qrow, ""),
+        "wix_total": pd.arrays.IntegerArray(w_total, ~has_w), "qbo_total": pd.arrays.IntegerArray(q_total, ~has_q),
+        "difference": pd.arrays.IntegerArray(q_total - w_total, ~both), "status": status,
     })  # fmt: skip
-    more = pd.concat([extras.assign(status="duplicate"), orphans.assign(status="not_in_wix")])
-    if more.empty:
-        return docs
-    extra_docs = pd.DataFrame({
-        "order_number": more["order_number"], "date": more["date"], "module": "", "customer": "",
-        "qbo_type": more["qbo_type"], "doc_number": more["doc_number"], "qbo_id": more["qbo_id"],
-        "wix_total": pd.array([pd.NA] * len(more), dtype="Int64"), "qbo_total": more["total"],
-        "difference": pd.array([pd.NA] * len(more), dtype="Int64"), "status": more["status"],
-    })  # fmt: skip
-    return pd.concat([docs, extra_docs], ignore_index=True)
-
-
-def _decimal(cents: int) -> Decimal:
-    return Decimal(cents).scaleb(-2)

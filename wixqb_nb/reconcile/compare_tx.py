@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from wixqb_nb.reconcile.keys import Numbers, SalesMatch, ints
 from wixqb_nb.reconcile.result import Category
 from wixqb_nb.reconcile.rows import Out, each
 from wixqb_nb.reconcile.settings import INVOICE, ReconSettings
@@ -12,7 +14,7 @@ C = Category
 
 
 def payments(
-    out: Out, wp: pd.DataFrame, qp: pd.DataFrame, b: pd.DataFrame, settings: ReconSettings
+    out: Out, wp: pd.DataFrame, qp: pd.DataFrame, sm: SalesMatch, settings: ReconSettings
 ) -> set[str]:
     """Compare Wix payments of invoiced orders with QBO Payments; return the orders involved.
 
@@ -21,12 +23,18 @@ def payments(
     missing sale says it all). The orders returned have a payment problem that explains their
     invoice balance, so no separate payment-status row is added for them.
     """
-    invoices = b[b["qbo_type"] == INVOICE]
-    inv_of = pd.Series(invoices["qbo_id"].to_numpy(), index=invoices["order_id"].to_numpy())
-    doc_of = pd.Series(invoices["doc_number"].to_numpy(), index=invoices["order_id"].to_numpy())
-    order_of_invoice = pd.Series(invoices["order_id"].to_numpy(), index=invoices["qbo_id"].to_numpy())
-    number_of = pd.Series(b["number"].to_numpy(), index=b["order_id"].to_numpy())
-    left = wp[wp["order_id"].isin(inv_of.index)] if settings.payments_enabled else wp.iloc[0:0]
+    is_inv = sm.q("qbo_type")[sm.bq] == INVOICE
+    iw, iq = sm.bw[is_inv], sm.bq[is_inv]
+    inv_ids = sm.w("order_id")[iw]
+    inv_of = pd.Series(sm.q("qbo_id")[iq], index=inv_ids)
+    doc_of = pd.Series(sm.q("doc_number")[iq], index=inv_ids)
+    order_of_invoice = pd.Series(inv_ids, index=sm.q("qbo_id")[iq])
+    compared = np.zeros(len(sm.ws), dtype=bool)
+    compared[sm.bw] = True
+    number_of = Numbers(sm, compared)
+    invoiced = np.zeros(len(sm.ws), dtype=bool)
+    invoiced[iw] = True
+    left = wp[invoiced[ints(wp["sale_idx"])]] if settings.payments_enabled else wp.iloc[0:0]
     qp = qp.assign(key=qp["payment_id"])
     primary, extras = _dups(qp)
     involved: set[str] = set()
@@ -43,8 +51,9 @@ def payments(
         out.add(C.PAYMENT_MISSING, kind="payment", order_id=r.order_id_w, number=number_of.get(r.order_id_w, ""),
                 source_id=r.payment_id, qbo_type=INVOICE, qbo_id=inv_of[r.order_id_w],
                 doc_number=doc_of[r.order_id_w], wix=r.amount_w)  # fmt: skip
-    receipt_payments = set(wp["payment_id"]) - set(left["payment_id"])
-    for r in each(m[ind == "right_only"]):
+    right = m[ind == "right_only"]
+    receipt_payments = set(wp["payment_id"]) - set(left["payment_id"]) if len(right) else set()
+    for r in each(right):
         involved.add(r.order_id_q)
         extra = out.text(" Its order was booked as a sales receipt, which already records the payment.",
                          " Sa commande est un reçu de vente, qui enregistre déjà le paiement.") \
@@ -79,10 +88,9 @@ def payments(
     return involved
 
 
-def refunds(out: Out, wr: pd.DataFrame, qr: pd.DataFrame, sales: pd.DataFrame) -> None:
+def refunds(out: Out, wr: pd.DataFrame, qr: pd.DataFrame, sm: SalesMatch) -> None:
     """Compare Wix refunds with QBO credit memos / refund receipts (by Wix refund id)."""
-    unique = sales.drop_duplicates("order_id")
-    number_of = pd.Series(unique["number"].to_numpy(), index=unique["order_id"].to_numpy())
+    number_of = Numbers(sm)
     primary, extras = _dups(qr.assign(key=qr["refund_id"]))
     for r in each(extras):
         out.add(C.DUPLICATE, kind="refund", order_id=r.order_id, number=number_of.get(r.order_id, ""),

@@ -1,104 +1,97 @@
-"""Completeness tie-outs: counts and sums per day and module, and tax per rate, on both sides.
+"""Completeness tie-outs: counts and sums per day and module, on both sides.
 
 They are computed from every row on each side (duplicates and unknown documents included), so a
 document that silently failed to post, or one posted twice, always leaves a gap even when no
-per-order rule caught it.
+per-order rule caught it. (Tax per rate is tied out in :mod:`wixqb_nb.reconcile.taxes`.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from wixqb_nb.reconcile.result import DailyTieOut, TaxTieOut
-from wixqb_nb.reconcile.wix_frames import TOTAL_TAX_KEY
+from wixqb_nb.reconcile.keys import Mask, Rows, SalesMatch, ints, take
+from wixqb_nb.reconcile.result import DailyTieOut
 
 _KINDS = ("sales", "refunds", "payments")
 
+#: One side of a tie-out: day, module and amount (cents) per row.
+Side = tuple[npt.NDArray[Any], npt.NDArray[Any], Rows]
+
 
 def daily(
-    wix_sales: pd.DataFrame,
+    sm: SalesMatch,
     wix_payments: pd.DataFrame,
     wix_refunds: pd.DataFrame,
-    qbo_sales: pd.DataFrame,
     qbo_payments: pd.DataFrame,
     qbo_refunds: pd.DataFrame,
-    invoiced: Iterable[str],
+    invoiced: Mask,
 ) -> tuple[DailyTieOut, ...]:
     """Per day (account time zone) and module: Wix against QBO for sales, refunds and payments.
 
     Only Wix orders the settings sync count; Wix payments count only for orders booked as
-    invoices (a sales receipt records its own payment). QBO documents take the module of their
-    Wix order, or ``unknown``.
+    invoices (``invoiced``, a mask over Wix rows: a sales receipt records its own payment). QBO
+    documents take the module of their Wix order, or ``unknown``.
     """
-    eligible = wix_sales[wix_sales["eligible"].eq(True)]
-    module_of = wix_sales.drop_duplicates("order_id").set_index("order_id")["module"]
-    pays = wix_payments[wix_payments["order_id"].isin(pd.Index(list(invoiced)))]
-    sides = {
+    elig = sm.eligible
+    module = sm.w("module")
+    pays = wix_payments[invoiced[ints(wix_payments["sale_idx"])]]
+    sides: dict[str, tuple[Side, Side]] = {
         "sales": (
-            eligible.rename(columns={"total": "amount"}),
-            qbo_sales.rename(columns={"total": "amount"}),
+            (sm.w("date")[elig], module[elig], sm.w("total")[elig]),
+            (sm.q("date"), take(module, sm.q_pos, "unknown"), sm.q("total")),
         ),
-        "refunds": (wix_refunds, qbo_refunds),
-        "payments": (pays, qbo_payments),
+        "refunds": (_wix(wix_refunds), _qbo(sm, qbo_refunds)),
+        "payments": (_wix(pays), _qbo(sm, qbo_payments)),
     }
     rows: list[DailyTieOut] = []
     for kind in _KINDS:
-        w, q = sides[kind]
-        q = q.assign(module=q["order_id"].map(module_of).fillna("unknown"))
-        merged = _sum(w).join(_sum(q), how="outer", lsuffix="_w", rsuffix="_q").fillna(0)
-        for key, r in merged.iterrows():
-            day, module = _pair(key)
-            rows.append(
-                DailyTieOut(
-                    str(day),
-                    str(module),
-                    kind,
-                    int(r["n_w"]),
-                    int(r["n_q"]),
-                    _dec(r["amount_w"]),
-                    _dec(r["amount_q"]),
-                )  # fmt: skip
-            )
+        rows.extend(_tally(kind, *sides[kind]))
     rows.sort(key=lambda t: (t.date, t.module, _KINDS.index(t.kind)))
     return tuple(rows)
 
 
-def taxes(
-    wix_taxes: pd.DataFrame, qbo_taxes: pd.DataFrame, pairs: pd.DataFrame, absorbed: set[str]
-) -> tuple[TaxTieOut, ...]:
-    """Tax per rate over the whole period; gaps on rounding-absorbed orders are marked as such."""
-    w = wix_taxes.groupby("tax_key", sort=True).agg(name=("tax_name", "first"), wix=("amount", "sum"))
-    q = qbo_taxes.groupby("tax_key", sort=True)["amount"].sum().rename("qbo")
-    a = pairs[pairs["order_id"].isin(pd.Index(list(absorbed)))]
-    ab = (a["qbo"] - a["wix"]).groupby(a["tax_key"]).sum().rename("absorbed")
-    merged = w.join(q, how="outer").join(ab, how="left")
-    out: list[TaxTieOut] = []
-    for key, r in merged.iterrows():
-        name = r["name"] if isinstance(r["name"], str) else (key if key == TOTAL_TAX_KEY else f"{key}%")
-        out.append(
-            TaxTieOut(
-                str(key), name, _dec(_zero(r["wix"])), _dec(_zero(r["qbo"])), _dec(_zero(r["absorbed"]))
-            )
-        )
-    return tuple(out)
+def _wix(df: pd.DataFrame) -> Side:
+    return df["date"].to_numpy(dtype=object), df["module"].to_numpy(dtype=object), ints(df["amount"])
 
 
-def _pair(key: object) -> tuple[str, str]:
-    assert isinstance(key, tuple)
-    return str(key[0]), str(key[1])
+def _qbo(sm: SalesMatch, df: pd.DataFrame) -> Side:
+    rows = sm.index.get_indexer(df["order_id"].to_numpy(dtype=object)).astype(np.int64)
+    return df["date"].to_numpy(dtype=object), take(sm.w("module"), rows, "unknown"), ints(df["amount"])
 
 
-def _sum(df: pd.DataFrame) -> pd.DataFrame:
-    g = df.groupby(["date", "module"], sort=False)["amount"]
-    return pd.DataFrame({"n": g.size(), "amount": g.sum()})
+def _tally(kind: str, w: Side, q: Side) -> list[DailyTieOut]:
+    n_w = len(w[0])
+    if n_w + len(q[0]) == 0:
+        return []
+    days, day_names = pd.factorize(np.concatenate([w[0], q[0]]))
+    mods, mod_names = pd.factorize(np.concatenate([w[1], q[1]]))
+    m = len(mod_names)
+    cells = days.astype(np.int64) * m + mods
+    size = len(day_names) * m
+    w_n = np.bincount(cells[:n_w], minlength=size)
+    q_n = np.bincount(cells[n_w:], minlength=size)
+    w_sum = np.zeros(size, dtype=np.int64)
+    q_sum = np.zeros(size, dtype=np.int64)
+    np.add.at(w_sum, cells[:n_w], w[2])
+    np.add.at(q_sum, cells[n_w:], q[2])
+    return [
+        DailyTieOut(
+            str(day_names[c // m]),
+            str(mod_names[c % m]),
+            kind,
+            int(w_n[c]),
+            int(q_n[c]),
+            _dec(w_sum[c]),
+            _dec(q_sum[c]),
+        )  # fmt: skip
+        for c in np.flatnonzero((w_n > 0) | (q_n > 0))
+    ]
 
 
-def _zero(value: object) -> object:
-    return 0 if pd.isna(value) else value  # type: ignore[call-overload]
-
-
-def _dec(cents: object) -> Decimal:
-    return Decimal(int(cents)).scaleb(-2)  # type: ignore[call-overload]
+def _dec(cents: np.int64 | int) -> Decimal:
+    return Decimal(int(cents)).scaleb(-2)

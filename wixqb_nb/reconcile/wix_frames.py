@@ -26,9 +26,10 @@ SALE_COLUMNS = (
     "order_id", "number", "date", "module", "status", "payment_status", "eligible", "expected_doc",
     "customer", "method", "total", "subtotal", "discount", "shipping", "tax", "fees", "balance",
 )  # fmt: skip
-PAYMENT_COLUMNS = ("order_id", "payment_id", "date", "module", "method", "amount")
-REFUND_COLUMNS = ("order_id", "refund_id", "date", "module", "amount")
-TAX_COLUMNS = ("order_id", "tax_key", "tax_name", "amount")
+#: ``sale_idx`` is the row of the order in the sales frame (so the comparison never looks ids up again).
+PAYMENT_COLUMNS = ("order_id", "sale_idx", "payment_id", "date", "module", "method", "amount")
+REFUND_COLUMNS = ("order_id", "sale_idx", "refund_id", "date", "module", "amount")
+TAX_COLUMNS = ("order_id", "sale_idx", "tax_key", "tax_name", "amount")
 MONEY_COLUMNS = frozenset({"total", "subtotal", "discount", "shipping", "tax", "fees", "balance", "amount"})
 
 #: Tax key used when only a total tax is known (no rate).
@@ -46,21 +47,31 @@ class WixFrames:
 
 
 def frame(rows: list[tuple[Any, ...]], columns: tuple[str, ...]) -> pd.DataFrame:
-    """Build a frame with money columns as nullable ``Int64`` cents (also when there are no rows).
+    """Build a normalised frame from row tuples (also when there are no rows); see :func:`typed`."""
+    return typed(pd.DataFrame.from_records(rows, columns=list(columns)))
 
-    Nullable integers survive an outer merge without turning into floats.
+
+def typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Give a frame's columns their normalised types (a new frame).
+
+    Money columns are nullable ``Int64`` cents (nullable integers survive an outer merge without
+    turning into floats); row pointers are ``int64``; ``tax_key`` is a categorical (a handful of
+    rates over many rows, compared by integer code); other text is ``object``.
     """
-    df = pd.DataFrame.from_records(rows, columns=list(columns))
-    for col in columns:
+    df = df.reset_index(drop=True)
+    out: dict[str, Any] = {}
+    for col in df.columns:
         if col in MONEY_COLUMNS:
-            df[col] = df[col].astype("Int64")
-        elif col == "doc_idx":
-            df[col] = df[col].astype("int64")
+            out[col] = df[col].astype("Int64")
+        elif col in ("doc_idx", "sale_idx"):
+            out[col] = df[col].astype("int64")
         elif col in ("eligible", "has_tax_lines"):
-            df[col] = df[col].astype(bool)
+            out[col] = df[col].astype(bool)
+        elif col == "tax_key":
+            out[col] = df[col].astype(object).astype("category")
         else:
-            df[col] = df[col].astype(object)
-    return df
+            out[col] = df[col].astype(object)
+    return pd.DataFrame(out, index=df.index)
 
 
 def normalise_wix(
@@ -93,18 +104,19 @@ def normalise_wix(
         pstatus = order.payment_status or ""
         eligible = settings.wants(status, pstatus, module, day)
         good_payments = [p for p in (found.payments if found else []) if p.succeeded]
+        idx = len(sales)
         sales.append(_sale_row(order, day, module, eligible, settings, good_payments))
         if not eligible:
             continue
-        taxes.extend(_tax_rows(order))
+        taxes.extend((order.id, idx, *row) for row in _tax_rows(order))
         for p in good_payments:
-            pays.append((order.id, p.id, _iso(_local_day(p.created_date, tz) or day), module, p.method,
+            pays.append((order.id, idx, p.id, _iso(_local_day(p.created_date, tz) or day), module, p.method,
                          _cents(p.value)))  # fmt: skip
         if settings.refunds_enabled and module in settings.refund_modules:
             for r in found.refunds if found else []:
                 if r.succeeded:
                     rday = _local_day(r.created_date, tz) or day
-                    refunds.append((order.id, r.id, _iso(rday), module, _cents(r.succeeded_amount)))
+                    refunds.append((order.id, idx, r.id, _iso(rday), module, _cents(r.succeeded_amount)))
     return WixFrames(
         sales=frame(sales, SALE_COLUMNS),
         payments=frame(pays, PAYMENT_COLUMNS),
@@ -155,7 +167,7 @@ def _sale_row(
 
 
 def _tax_rows(order: Order) -> list[tuple[Any, ...]]:
-    """Tax per rate: the order's breakdown, else lines + shipping + fees by rate, else the total."""
+    """``(tax_key, tax_name, cents)`` per rate: the order's breakdown, else lines + shipping + fees by rate, else the total."""
     rows: dict[str, list[Any]] = {}
 
     def add(rate: Decimal | None, name: str | None, amount: Decimal) -> None:
@@ -181,7 +193,7 @@ def _tax_rows(order: Order) -> list[tuple[Any, ...]]:
         # Tax only at order level (Wix's manual tax calculator): keep the total, unattributed.
         extra = rows.setdefault(TOTAL_TAX_KEY, [TOTAL_TAX_KEY, 0])
         extra[1] += total_tax - found
-    return [(order.id, k, v[0], v[1]) for k, v in rows.items() if v[1]]
+    return [(k, v[0], v[1]) for k, v in rows.items() if v[1]]
 
 
 def rate_key(percent: Decimal) -> str:

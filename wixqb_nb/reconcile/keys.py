@@ -1,0 +1,170 @@
+"""Wix orders matched to QBO sales documents by integer row numbers.
+
+Order ids are text; hashing 100,000 of them costs more than the whole rest of the comparison, so
+it is done once: every QBO document gets the row of its Wix order (``-1`` for none), and from
+then on the comparison works on ``int64`` arrays (row numbers, cents) with NumPy. Rows are turned
+back into small frames, and then into Python objects, only for what was flagged.
+
+The matching is the outer join of the Wix sales with the QBO sales documents on the order id,
+after the extra documents of an order (duplicates) are set aside: the first document per order
+(lowest QBO Id) is the one compared; documents with no order id (found by a DocNumber that names
+no Wix order) are orphans.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+Rows = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
+
+
+def ints(values: pd.Series) -> Rows:
+    """An integer (cents or row number) column as ``int64`` (missing values as 0)."""
+    return values.to_numpy(dtype=np.int64, na_value=0)
+
+
+def take(values: npt.NDArray[Any], rows: Rows, fill: Any) -> npt.NDArray[Any]:
+    """``values[rows]`` with ``fill`` where ``rows`` is ``-1``."""
+    if len(values) == 0:
+        return np.full(len(rows), fill, dtype=values.dtype)
+    return np.where(rows >= 0, values[rows], fill)
+
+
+class SalesMatch:
+    """The Wix sales frame ``ws`` against the QBO sales frame ``qs``, by row numbers.
+
+    Attributes (all row numbers are positions, ``int64``):
+
+    ``q_pos``
+        Per QBO document, the row of its Wix order, or ``-1``.
+    ``extras``
+        Documents that repeat an order already held by another document (sorted by order id,
+        then QBO Id).
+    ``orphans``
+        Documents with no order id.
+    ``unknown``
+        Documents (first per order) whose order id is no Wix order.
+    ``pw``, ``pq``
+        The matched pairs: Wix row and QBO row (first document per order).
+    ``bw``, ``bq``
+        The matched pairs whose Wix order the settings sync (what is compared).
+    ``eligible``
+        Per Wix row, whether the settings sync it.
+    """
+
+    def __init__(self, ws: pd.DataFrame, qs: pd.DataFrame) -> None:
+        self.ws = ws
+        self.qs = qs
+        self.index = pd.Index(ws["order_id"].to_numpy(dtype=object), dtype=object)
+        if not self.index.is_unique:
+            raise pd.errors.MergeError("Wix order ids are not unique; not a one-to-one merge")
+        q_ids = qs["order_id"].to_numpy(dtype=object)
+        self.q_pos: Rows = self.index.get_indexer(q_ids).astype(np.int64)
+        keyed = q_ids != ""
+        self.eligible: Mask = ws["eligible"].to_numpy(dtype=bool)
+        extras, primary = self._duplicates(q_ids, keyed)
+        self.extras = extras
+        self.orphans: Rows = np.flatnonzero(~keyed).astype(np.int64)
+        found = primary & (self.q_pos >= 0)
+        self.unknown: Rows = np.flatnonzero(primary & keyed & (self.q_pos < 0)).astype(np.int64)
+        self.pq: Rows = np.flatnonzero(found).astype(np.int64)
+        self.pw: Rows = self.q_pos[self.pq]
+        synced = self.eligible[self.pw]
+        self.bw, self.bq = self.pw[synced], self.pq[synced]
+        self.uw, self.uq = self.pw[~synced], self.pq[~synced]
+        self.q_of_w: Rows = np.full(len(ws), -1, dtype=np.int64)
+        self.q_of_w[self.pw] = self.pq
+        self._cols: dict[tuple[str, str], npt.NDArray[Any]] = {}
+
+    def _duplicates(self, q_ids: npt.NDArray[Any], keyed: Mask) -> tuple[Rows, Mask]:
+        """The extra documents per order id, and a mask of the documents kept."""
+        n_w = len(self.ws)
+        code = self.q_pos.copy()
+        unmatched = keyed & (code < 0)
+        if unmatched.any():
+            code[unmatched] = n_w + pd.factorize(q_ids[unmatched])[0]
+        code[~keyed] = n_w + len(q_ids)  # one bucket that is never a duplicate
+        counts = np.bincount(code, minlength=n_w + len(q_ids) + 1)
+        counts[-1] = 0
+        dup = counts[code] > 1
+        keep = np.ones(len(q_ids), dtype=bool)
+        if not dup.any():
+            return np.zeros(0, dtype=np.int64), keep
+        rows = np.flatnonzero(dup)
+        qbo_id = pd.to_numeric(pd.Series(self.qs["qbo_id"].to_numpy()[rows]), errors="coerce").fillna(0)
+        rows = rows[np.lexsort((qbo_id.to_numpy(), q_ids[rows]))]
+        first = ~pd.Series(q_ids[rows]).duplicated(keep="first").to_numpy()
+        keep[rows[~first]] = False
+        return rows[~first].astype(np.int64), keep
+
+    def w(self, col: str) -> npt.NDArray[Any]:
+        """A Wix sales column as an array (money columns as ``int64`` cents)."""
+        return self._col("w", self.ws, col)
+
+    def q(self, col: str) -> npt.NDArray[Any]:
+        """A QBO sales column as an array (money columns as ``int64`` cents)."""
+        return self._col("q", self.qs, col)
+
+    def _col(self, side: str, df: pd.DataFrame, col: str) -> npt.NDArray[Any]:
+        key = (side, col)
+        if key not in self._cols:
+            s = df[col]
+            self._cols[key] = ints(s) if isinstance(s.dtype, pd.Int64Dtype) else s.to_numpy()
+        return self._cols[key]
+
+    # --- small frames of flagged rows, with the column names of an outer merge ---------------
+
+    def pairs(self, wi: Rows, qi: Rows) -> pd.DataFrame:
+        """Matched rows as one frame: shared columns get ``_w`` / ``_q`` suffixes."""
+        left = self.wix_rows(wi, suffix=True)
+        right = self.qbo_rows(qi, suffix=True).drop(columns="order_id")
+        return pd.concat([left, right], axis=1)
+
+    def wix_rows(self, rows: Rows, *, suffix: bool = False) -> pd.DataFrame:
+        """Wix sales rows (suffixed as in a merge when ``suffix``)."""
+        df = self.ws.iloc[rows].reset_index(drop=True)
+        return df.rename(columns=self._shared("_w")) if suffix else df
+
+    def qbo_rows(self, rows: Rows, *, suffix: bool = False) -> pd.DataFrame:
+        """QBO sales rows (suffixed as in a merge when ``suffix``)."""
+        df = self.qs.iloc[rows].reset_index(drop=True)
+        return df.rename(columns=self._shared("_q")) if suffix else df
+
+    def _shared(self, suffix: str) -> dict[str, str]:
+        shared = (set(self.ws.columns) & set(self.qs.columns)) - {"order_id"}
+        return {c: c + suffix for c in shared}
+
+    def merged_rows(self) -> tuple[Rows, Rows]:
+        """Rows of the outer join in its order (by order id): Wix row and QBO row, ``-1`` for none."""
+        n_w = len(self.ws)
+        ids = np.concatenate([self.ws["order_id"].to_numpy(dtype=object),
+                              self.qs["order_id"].to_numpy(dtype=object)[self.unknown]])  # fmt: skip
+        order = np.argsort(ids, kind="stable")
+        wrow = np.concatenate(
+            [np.arange(n_w, dtype=np.int64), np.full(len(self.unknown), -1, dtype=np.int64)]
+        )
+        qrow = np.concatenate([self.q_of_w, self.unknown])
+        return wrow[order], qrow[order]
+
+
+class Numbers:
+    """Wix order number by order id, for the orders in ``allowed`` (a mask over Wix rows)."""
+
+    def __init__(self, sm: SalesMatch, allowed: Mask | None = None) -> None:
+        self._sm = sm
+        self._allowed = allowed
+
+    def get(self, order_id: Any, default: str = "") -> Any:
+        """The order number, or ``default``."""
+        try:
+            row = self._sm.index.get_loc(order_id)
+        except (KeyError, TypeError):
+            return default
+        if not isinstance(row, int) or (self._allowed is not None and not self._allowed[row]):
+            return default
+        return self._sm.w("number")[row]
