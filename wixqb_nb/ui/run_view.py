@@ -2,7 +2,7 @@
 
 ``run_sync(params, now=)`` is :func:`wixqb_nb.sync.run.sync_run` with the clients built from the
 config and the secrets in the environment; the workbook goes to ``params.report_dir`` (a new
-``reports/<timestamp>/`` when empty). ``finish`` writes ``run.json`` for the papermill runner and
+``reports/<timestamp>/`` next to the config file when empty). ``finish`` writes ``run.json`` for the papermill runner and
 raises when the run did not end well, so papermill exits non-zero and the executed notebook shows
 why: :class:`~wixqb_nb.errors.ReconciliationFailed` when the run finished but orders failed or the
 books disagree (exit 1), :class:`~wixqb_nb.errors.WixQbError` when the run itself failed (exit 2).
@@ -25,8 +25,11 @@ from wixqb_nb.sync.run import RunResult
 
 
 def report_dir(params: RunParams, now: dt.datetime) -> Path:
-    """Where this run's workbook goes."""
-    return Path(params.report_dir) if params.report_dir else new_report_dir("reports", now)
+    """Where this run's workbook goes: ``report_dir``, else ``reports/<timestamp>/`` next to the
+    config file (never the kernel's working directory, which is the notebooks' own folder)."""
+    if params.report_dir:
+        return Path(params.report_dir)
+    return new_report_dir(Path(params.config).resolve().parent / "reports", now)
 
 
 def run_sync(params: RunParams, *, now: dt.datetime, env: Mapping[str, str] | None = None) -> RunResult:
