@@ -7,6 +7,7 @@ from typing import Any
 
 from wixqb_nb.mapping import PostedDoc, payload_hash, plan, plan_order, resolve_refs
 from wixqb_nb.mapping.markers import parse_marker
+from wixqb_nb.models.wix import AdditionalFee
 
 D = Decimal
 GQ = [("GST", "0.05", "0.50"), ("QST", "0.09975", "1.00")]
@@ -302,3 +303,80 @@ def test_plan_frames(h: Any) -> None:
     ]
     assert docs.iloc[0].residual == 0 and "NOPE" in docs.iloc[2].error
     assert len(p.lines_frame()) == 1
+
+
+def test_changes_to_a_sale_that_cannot_be_edited_are_credited(h: Any) -> None:
+    o = h.order([h.line("l1", qty=2, unit="10.00")])
+    t = h.txs(payments=[h.card("p1", "20.00")])
+    first = _plan(h, o, t)
+    sale = first.sale
+    pay = next(w for w in first.writes if w.kind == "payment")
+    posted = {
+        ("sale", "o-1"): PostedDoc("sale", "o-1", "Invoice", "130", "0", "old", total=D("20.00")),
+        ("payment", "p1"): PostedDoc(
+            "payment",
+            "p1",
+            "Payment",
+            "131",
+            "0",
+            payload_hash(resolve_refs(pay.payload, {sale.idempotency_key: "130"})),
+        ),
+    }
+    reduced = h.order([h.line("l1", qty=1, unit="10.00")])
+    p = _plan(h, reduced, t, posted=posted)
+    credit = next(w for w in p.writes if w.kind == "refund")
+    assert (credit.operation, credit.entity, credit.source_id) == ("credit", "CreditMemo", "change-r2")
+    assert credit.payload["Line"][0]["Amount"] == D("10.00") and credit.doc_number == "CWX-1001-X2"
+    assert credit.payload["Line"][0]["SalesItemLineDetail"]["TaxCodeRef"] == {"value": "12"}
+    assert "[wixqb:o-1:refund:change-r2]" in credit.payload["PrivateNote"]
+    assert not [w for w in p.writes if w.kind == "sale"], "the posted sale is left alone"
+    assert sale is not None and sale.operation == "create"
+    # next run: the credit is in the ledger with the same payload -> nothing more to do
+    again = {
+        **posted,
+        ("refund", "change-r2"): PostedDoc(
+            "refund", "change-r2", "CreditMemo", "140", "0", payload_hash(credit.payload)
+        ),
+    }
+    assert _plan(h, reduced, t, posted=again).status == "unchanged"
+    # a locked sale (closed period) is credited even without payments, with refunds.amount_item
+    locked = {
+        ("sale", "o-1"): PostedDoc("sale", "o-1", "Invoice", "130", "0", "old", total=D("20.00"), locked=True)
+    }
+    cfg = h.make_config(refunds={"amount_item": h.ref("93", "Adjustments")})
+    c2 = next(w for w in _plan(h, reduced, cfg=cfg, posted=locked).writes if w.kind == "refund")
+    assert c2.payload["Line"][0]["SalesItemLineDetail"]["ItemRef"] == {"value": "93"}
+    # a sale that grew cannot be credited: a precise error
+    grown = h.order([h.line("l1", qty=3, unit="10.00")])
+    err = _plan(h, grown, t, posted=posted)
+    assert err.status == "error" and "grew by 10.00" in err.errors[0].message
+    # without payments or lock, an edit is still an update of the sale
+    plain = {("sale", "o-1"): posted[("sale", "o-1")]}
+    assert _plan(h, reduced, posted=plain).sale.operation == "update"
+
+
+def test_fees_item_and_refund_amount_item(h: Any) -> None:
+    o = h.order([h.line("l1")], total="12.00")
+    o = o.model_copy(
+        update={
+            "additional_fees": [
+                AdditionalFee.model_validate({"id": "f1", "name": "Handling", "price": {"amount": "2.00"}})
+            ]
+        }
+    )
+    no_item = _plan(h, o)
+    assert [e.field for e in no_item.errors] == ["advanced.fees_item"]
+    cfg = h.make_config(
+        advanced={"order_prefix": "WX", "rounding_item": h.ref("90"), "fees_item": h.ref("94", "Fees")}
+    )
+    fee_line = _plan(h, o, cfg=cfg).sale.payload["Line"][1]
+    assert fee_line["SalesItemLineDetail"]["ItemRef"] == {"value": "94"} and fee_line["Amount"] == D("2.00")
+    refund = {
+        "id": "r1",
+        "transactions": [{"paymentId": "p1", "amount": {"amount": "3.00"}, "refundStatus": "SUCCEEDED"}],
+    }
+    cfg = h.make_config(refunds={"amount_item": h.ref("93", "Adjustments")})
+    lone = _plan(h, h.order([h.line("l1")]), h.txs(refunds=[refund]), cfg=cfg)
+    r = next(w for w in lone.writes if w.kind == "refund")
+    assert r.payload["Line"][0]["SalesItemLineDetail"]["ItemRef"] == {"value": "93"}
+    assert r.lines[0].item == "Adjustments"

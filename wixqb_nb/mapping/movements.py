@@ -236,10 +236,20 @@ def plan_refund(
             }
     else:
         first = next((c for c in draft.charges if c.role == "product" and c.item is not None), None)
+        amount_item = config.refunds.amount_item
         item_ref = (
-            first.item.as_ref()
+            {"value": amount_item.id}
+            if amount_item is not None
+            else first.item.as_ref()
             if first is not None and first.item is not None
             else {"value": "SHIPPING_ITEM_ID"}
+        )
+        item_name = (
+            amount_item.name or amount_item.id
+            if amount_item is not None
+            else first.item.name
+            if first is not None and first.item is not None
+            else "Shipping"
         )
         untaxed = "NON" if snap.is_us else (config.taxes.untaxed_code.id if config.taxes.untaxed_code else "")
         desc = f"Refund on Wix order {order.number}" + (
@@ -250,7 +260,7 @@ def plan_refund(
             PlannedLine(
                 "refund",
                 desc,
-                first.item.name if first and first.item else "Shipping",
+                item_name,
                 Decimal(1),
                 amount,
                 amount,

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,7 @@ from wixqb_nb.mapping.entities import Pending, resolve_customer
 from wixqb_nb.mapping.movements import plan_payments, plan_refund, tender_refs
 from wixqb_nb.mapping.sale import SaleDraft, build_sale
 from wixqb_nb.mapping.snapshot import QboSnapshot
-from wixqb_nb.mapping.types import OrderPlan, Plan, PlannedWrite, Skip
+from wixqb_nb.mapping.types import OrderPlan, Plan, PlannedLine, PlannedWrite, Skip
 from wixqb_nb.models.wix import Order, OrderTransactions, Payment
 
 REFUNDABLE_MODULES = ("stores", "bookings")
@@ -42,6 +43,8 @@ class PostedDoc:
     payload_hash: str
     revision: int = 1
     voided: bool = False
+    total: Decimal | None = None  # the document's total in QBO (the ledger's ``documents.total``)
+    locked: bool = False  # must not be edited: its period is closed in QBO, or it was reconciled
 
 
 def payload_hash(payload: Mapping[str, Any]) -> str:
@@ -175,9 +178,21 @@ def _plan(
     )
     sale_key = sale.idempotency_key
     kept_sale = _against_posted(sale, sale_posted)
+    sale_total = draft.predicted_total
+    extra_notes: list[str] = []
+    if kept_sale is not None and kept_sale.operation == "update" and sale_posted is not None:
+        frozen = _frozen_reason(sale_posted, posted)
+        if frozen and sale_posted.total is None:  # older ledgers: no total to credit against
+            extra_notes.append(f"sale updated although {frozen}: the ledger has no posted total")
+        elif frozen:  # the posted sale stays as it is: payments keep applying to its total
+            sale_total = sale_posted.total
+            got = _credit(order, sale, sale_posted, frozen, config, ctx, now, customer_ref, posted)
+            if isinstance(got, MappingError):
+                return OrderPlan(order.id, number, errors=(got,))
+            kept_sale = got
     if kept_sale is not None:
         writes.append(kept_sale)
-    if entity == "Invoice" and config.payments.enabled and draft.predicted_total is not None:
+    if entity == "Invoice" and config.payments.enabled and sale_total is not None:
         pays = plan_payments(
             order,
             payments,
@@ -185,7 +200,7 @@ def _plan(
             snap,
             sale_key=sale_key,
             customer_ref={"value": customer.value},
-            sale_total=draft.predicted_total,
+            sale_total=sale_total,
             txn_date=txn_date,
             depends=customer.depends_on,
             ctx=ctx,
@@ -210,8 +225,8 @@ def _plan(
             payments,
             posted,
         )
-    if draft.notes:
-        notes = notes + draft.notes
+    if draft.notes or extra_notes:
+        notes = notes + draft.notes + extra_notes
     return OrderPlan(order.id, number, writes=tuple(writes), notes=tuple(notes))
 
 
@@ -314,6 +329,105 @@ def _against_posted(write: PlannedWrite, done: PostedDoc | None) -> PlannedWrite
     key = write.idempotency_key.rsplit(":r", 1)[0] + f":r{revision}"
     payload = {"Id": done.qbo_id, "SyncToken": done.sync_token, "sparse": False, **write.payload}
     return replace(write, operation="update", payload=payload, idempotency_key=key, payload_hash=digest)
+
+
+def _frozen_reason(sale: PostedDoc, posted: Mapping[tuple[str, str], PostedDoc]) -> str:
+    """Why a posted sale must be credited rather than edited ('' when an update is fine)."""
+    if sale.locked:
+        return "its period is closed in QBO (or it was reconciled)"
+    if any(kind == "payment" and not d.voided for (kind, _), d in posted.items()):
+        return "a payment is applied to it"
+    return ""
+
+
+def _credit(
+    order: Order,
+    sale: PlannedWrite,
+    done: PostedDoc,
+    why: str,
+    config: Config,
+    ctx: Context,
+    now: dt.datetime,
+    customer_ref: dict[str, Any],
+    posted: Mapping[tuple[str, str], PostedDoc],
+) -> PlannedWrite | MappingError | None:
+    """A CreditMemo for what a posted, non-editable sale lost in a later Wix edit (``credit``).
+
+    The memo carries the difference of the totals on one line (``refunds.amount_item``, else the
+    order's first item) with the untaxed code: the ledger knows the posted total, not its lines.
+    Its source is ``change-r{revision}``, so the next run finds it posted and plans nothing; a
+    further edit updates the memo. A sale that grew cannot be credited: that is an error.
+    """
+    number = order.number or order.id
+    new_total = sale.predicted_total if sale.predicted_total is not None else sale.wix_total
+    if done.total is None or new_total is None:  # callers check done.total; wix_total is always set
+        return None
+    diff = done.total - new_total
+    if diff < 0:
+        return MappingError(
+            f"the order grew by {-diff} after its sale was posted, and {why}",
+            source_id=order.id,
+            field="order",
+            hint="invoice the difference in QBO by hand, or reopen the period and sync again",
+        )
+    if diff == 0:
+        return None
+    source = f"change-r{done.revision + 1}"
+    marker = markers.format_marker(order.id, "refund", source)
+    item = config.refunds.amount_item
+    first = next((ln for ln in sale.payload["Line"] if ln.get("DetailType") == "SalesItemLineDetail"), None)
+    item_ref = (
+        {"value": item.id}
+        if item is not None
+        else dict(first["SalesItemLineDetail"]["ItemRef"])
+        if first
+        else {"value": "SHIPPING_ITEM_ID"}
+    )
+    code = "NON" if ctx.is_us else (config.taxes.untaxed_code.id if config.taxes.untaxed_code else "")
+    detail: dict[str, Any] = {"ItemRef": item_ref, "Qty": 1, "UnitPrice": diff}
+    if code:
+        detail["TaxCodeRef"] = {"value": code}
+    desc = f"Wix order {number} changed after it was posted: total {done.total} -> {new_total}"
+    payload: dict[str, Any] = {
+        "TxnDate": (local_date(now, ctx.tz) or now.date()).isoformat(),
+        "CustomerRef": customer_ref,
+        "PrivateNote": f"{desc} ({why}) {marker}",
+        "Line": [
+            {
+                "DetailType": "SalesItemLineDetail",
+                "Amount": diff,
+                "Description": desc,
+                "SalesItemLineDetail": detail,
+            }
+        ],
+    }
+    if sale.doc_number is not None:
+        doc = f"{config.refunds.prefix}{sale.doc_number}-X{done.revision + 1}"
+        if markers.fits(doc):
+            payload["DocNumber"] = doc
+    if config.advanced.default_location is not None:
+        payload["DepartmentRef"] = {"value": config.advanced.default_location.id}
+    if ctx.snap.multicurrency and order.currency:
+        payload["CurrencyRef"] = {"value": order.currency}
+    write = PlannedWrite(
+        kind="refund",
+        entity="CreditMemo",
+        operation="credit",
+        payload=payload,
+        idempotency_key=markers.idempotency_key(ctx.snap.realm_id, order.id, "refund", source, 1),
+        source_id=source,
+        doc_number=payload.get("DocNumber"),
+        marker=marker,
+        wix_total=diff,
+        predicted_total=diff,
+        depends_on=tuple(d for d in sale.depends_on if ":customer:" in d),
+        lines=(
+            PlannedLine(
+                "credit", desc, str(item_ref["value"]), Decimal(1), diff, diff, code, diff, Decimal(0)
+            ),
+        ),
+    )
+    return _against_posted(write, posted.get(("refund", source)))
 
 
 def _link_existing(write: PlannedWrite, invoice_id: str) -> PlannedWrite:

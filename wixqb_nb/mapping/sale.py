@@ -252,7 +252,16 @@ def _fee_item(
     fees = config.advanced.fees_item
     if fees is not None:
         return EntityChoice(fees.id, fees.name)
-    return resolve_named_item(ch.source_id, ch.description, order, config, snap, pending)
+    got = resolve_named_item(ch.source_id, ch.description, order, config, snap, pending)
+    if isinstance(got, MappingError):
+        return MappingError(
+            f"no QBO item for the additional fee {ch.description!r}",
+            source_id=order.id,
+            field="advanced.fees_item",
+            hint=f"set advanced.fees_item, create an item named {ch.description!r} in QBO,"
+            " or set items.allow_create = true",
+        )
+    return got
 
 
 def _assign_codes(

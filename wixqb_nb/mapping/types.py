@@ -17,7 +17,9 @@ import pandas as pd
 
 from wixqb_nb.errors import MappingError
 
-OPERATIONS = ("create", "update", "void")
+#: ``credit``: create a CreditMemo against a posted sale that must not be edited (the sync sends it
+#: like a create; see :func:`wixqb_nb.mapping.planner.plan_order`).
+OPERATIONS = ("create", "update", "void", "credit")
 
 
 class PlannedLine(NamedTuple):
@@ -48,7 +50,7 @@ class PlannedWrite:
 
     kind: str  # customer, item, sale, payment, refund
     entity: str  # Customer, Item, Invoice, SalesReceipt, Payment, CreditMemo, RefundReceipt
-    operation: str  # create, update, void
+    operation: str  # create, update, void, credit
     payload: dict[str, Any]
     idempotency_key: str
     source_id: str
