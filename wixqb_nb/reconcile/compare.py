@@ -11,6 +11,7 @@ are never modified: every step derives new arrays and frames.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,11 +19,11 @@ import pandas as pd
 
 from wixqb_nb import money
 from wixqb_nb.reconcile import compare_tx, tieout
-from wixqb_nb.reconcile.keys import SalesMatch, take
+from wixqb_nb.reconcile.keys import Mask, Rows, SalesMatch, take
 from wixqb_nb.reconcile.qbo_frames import QboFrames
 from wixqb_nb.reconcile.result import Category, ReconResult
 from wixqb_nb.reconcile.rows import Out, each
-from wixqb_nb.reconcile.settings import INVOICE, SALES_RECEIPT, Expectation, ReconSettings
+from wixqb_nb.reconcile.settings import INVOICE, Expectation, ReconSettings
 from wixqb_nb.reconcile.taxes import TaxGrid
 from wixqb_nb.reconcile.wix_frames import TOTAL_TAX_KEY, WixFrames
 
@@ -47,8 +48,7 @@ def compare(
         out.add(C.DUPLICATE, kind="sale", order_id=r.order_id, number=r.order_number, qbo_type=r.qbo_type,
                 qbo_id=r.qbo_id, doc_number=r.doc_number, qbo=r.total, extra="order")  # fmt: skip
     unmatched = np.flatnonzero(sm.q_of_w < 0)
-    _missing_and_extra(out, sm.wix_rows(unmatched[sm.eligible[unmatched]], suffix=True),
-                       sm.qbo_rows(sm.unknown, suffix=True), sm.qbo_rows(sm.orphans), sm.pairs(sm.uw, sm.uq))  # fmt: skip
+    _missing_and_extra(out, sm, unmatched[sm.eligible[unmatched]])
     expected = {e.order_id: e for e in expectations if e.rounding is not None}
     absorbed_ids = _totals(out, sm, settings, expected)
     absorbed_w = np.zeros(len(sm.ws), dtype=bool)
@@ -61,7 +61,7 @@ def compare(
     _payment_status(out, sm, involved)
     compare_tx.refunds(out, wix.refunds, qbo.refunds, sm)
     invoiced = np.zeros(len(sm.ws), dtype=bool)
-    invoiced[sm.bw[sm.q("qbo_type")[sm.bq] == INVOICE]] = True
+    invoiced[sm.bw[sm.is_invoice[sm.bq]]] = True
     invoiced[unmatched[sm.eligible[unmatched] & (sm.w("expected_doc")[unmatched] == INVOICE)]] = True
     daily = tieout.daily(sm, wix.payments, wix.refunds, qbo.payments, qbo.refunds, invoiced)
     counts = (
@@ -98,9 +98,12 @@ def _resolve_order_ids(qs: pd.DataFrame, ws: pd.DataFrame) -> pd.DataFrame:
     return qs.assign(order_id=ids)
 
 
-def _missing_and_extra(
-    out: Out, missing: pd.DataFrame, right: pd.DataFrame, orphans: pd.DataFrame, unexpected: pd.DataFrame
-) -> None:
+def _missing_and_extra(out: Out, sm: SalesMatch, missing_rows: Rows) -> None:
+    """Orders with no document; documents of unknown, orphan or not-synced orders."""
+    missing = sm.wix_rows(missing_rows, suffix=True) if len(missing_rows) else None
+    right = sm.qbo_rows(sm.unknown, suffix=True) if len(sm.unknown) else None
+    orphans = sm.qbo_rows(sm.orphans) if len(sm.orphans) else None
+    unexpected = sm.pairs(sm.uw, sm.uq) if len(sm.uw) else None
     for r in each(missing):
         out.add(C.MISSING_IN_QBO, kind="sale", order_id=r.order_id, number=r.number, wix=r.total_w)
     for r in each(right):
@@ -130,14 +133,11 @@ def _totals(out: Out, sm: SalesMatch, settings: ReconSettings, expected: dict[st
     Returns the orders whose only difference is absorbed rounding. Only the orders whose total
     differs or that carry a rounding line are looked at row by row.
     """
-    hit = (sm.q("total")[sm.bq] != sm.w("total")[sm.bw]) | (sm.q("rounding")[sm.bq] != 0)
-    b = sm.pairs(sm.bw[hit], sm.bq[hit])
-    tot_d = b["total_q"] - b["total_w"]
-    rounding = b["rounding"]
-    absorbed_mask = (tot_d == 0) & (rounding != 0)
-    limit = money.to_cents(money.quantize(settings.rounding_max))
+    tw, tq, rnd = sm.w("total")[sm.bw], sm.q("total")[sm.bq], sm.q("rounding")[sm.bq]
     absorbed: set[str] = set()
-    for r in each(b[absorbed_mask]):
+    limit = money.to_cents(money.quantize(settings.rounding_max))
+    ab = (tq == tw) & (rnd != 0)
+    for r in each(sm.pairs(sm.bw[ab], sm.bq[ab]) if ab.any() else None):
         if abs(r.rounding) > limit:
             out.add(C.TOTAL_MISMATCH, kind="sale", order_id=r.order_id, number=r.number, qbo_type=r.qbo_type,
                     qbo_id=r.qbo_id, doc_number=r.doc_number, component="rounding", wix=0, qbo=r.rounding)  # fmt: skip
@@ -151,21 +151,25 @@ def _totals(out: Out, sm: SalesMatch, settings: ReconSettings, expected: dict[st
         out.add(C.ROUNDING_ABSORBED, kind="sale", order_id=r.order_id, number=r.number, qbo_type=r.qbo_type,
                 qbo_id=r.qbo_id, doc_number=r.doc_number, component="rounding", wix=r.total_w, qbo=r.total_q,
                 diff=r.rounding, extra=extra, severity="info")  # fmt: skip
-    bad = b[tot_d != 0]
-    if bad.empty:
+    hit = tq != tw
+    if not hit.any():
         return absorbed
-    w_lines = bad["total_w"] - bad["shipping_w"] - bad["tax_w"] + bad["discount_w"]
-    q_lines = bad["total_q"] - bad["shipping_q"] - bad["tax_q"] + bad["discount_q"] - bad["rounding"]
+    bw, bq = sm.bw[hit], sm.bq[hit]
+    bad = sm.pairs(bw, bq)
+    w_ = {col: sm.w(col)[bw] for col in ("total", "shipping", "tax", "discount")}
+    q_ = {col: sm.q(col)[bq] for col in ("total", "shipping", "tax", "discount", "rounding")}
+    w_lines = w_["total"] - w_["shipping"] - w_["tax"] + w_["discount"]
+    q_lines = q_["total"] - q_["shipping"] - q_["tax"] + q_["discount"] - q_["rounding"]
     parts = {
         "lines": (w_lines, q_lines),
-        "discount": (bad["discount_w"], bad["discount_q"]),
-        "shipping": (bad["shipping_w"], bad["shipping_q"]),
-        "rounding": (bad["rounding"] * 0, bad["rounding"]),
+        "discount": (w_["discount"], q_["discount"]),
+        "shipping": (w_["shipping"], q_["shipping"]),
+        "rounding": (q_["rounding"] * 0, q_["rounding"]),
     }
     for i, r in enumerate(each(bad)):
         flagged = False
         for comp in _COMPONENTS:
-            w, q = int(parts[comp][0].iloc[i]), int(parts[comp][1].iloc[i])
+            w, q = int(parts[comp][0][i]), int(parts[comp][1][i])
             if w != q:
                 flagged = True
                 out.add(C.TOTAL_MISMATCH, kind="sale", order_id=r.order_id, number=r.number, qbo_type=r.qbo_type,
@@ -209,18 +213,20 @@ def _mapping(out: Out, sm: SalesMatch, settings: ReconSettings, expectations: It
                         qbo_id=r.qbo_id, doc_number=r.doc_number, wix=", ".join(sorted(e.item_ids)),
                         qbo=r.item_ids.replace(",", ", ") or "-")  # fmt: skip
     method = sm.w("method")[sm.bw]
-    receipt = (sm.q("qbo_type")[sm.bq] == SALES_RECEIPT) & (method != "")
-    if not receipt.any():
-        return
-    deposit = sm.q("deposit_account")[sm.bq]
+    rest = np.flatnonzero(sm.is_receipt[sm.bq] & (method != ""))
+    deposit = sm.q("deposit_account")
     wanted: dict[str, str] = {}
-    wrong = np.zeros(len(sm.bw), dtype=bool)
-    for m in pd.unique(method[receipt]):
+    wrong: list[Rows] = []
+    while len(rest):  # one pass per payment method (a handful), no hashing of 100,000 texts
+        m = method[rest[0]]
+        same = method[rest] == m
+        rows, rest = rest[same], rest[~same]
         want = settings.deposit_account_for(m)
         if want is not None:
             wanted[m] = want
-            wrong |= receipt & (method == m) & (deposit != want)
-    for r in each(sm.pairs(sm.bw[wrong], sm.bq[wrong])):
+            wrong.append(rows[deposit[sm.bq[rows]] != want])
+    bad = np.sort(np.concatenate(wrong)) if wrong else np.zeros(0, dtype=np.int64)
+    for r in each(sm.pairs(sm.bw[bad], sm.bq[bad]) if len(bad) else None):
         out.add(C.DEPOSIT_ACCOUNT, kind="sale", order_id=r.order_id, number=r.number, qbo_type=r.qbo_type,
                 qbo_id=r.qbo_id, doc_number=r.doc_number, wix=wanted[r.method], qbo=r.deposit_account or "-",
                 extra=r.method)  # fmt: skip
@@ -228,7 +234,9 @@ def _mapping(out: Out, sm: SalesMatch, settings: ReconSettings, expectations: It
 
 def _payment_status(out: Out, sm: SalesMatch, involved: set[str]) -> None:
     """Invoices whose open balance differs from what the buyer still owes in Wix."""
-    hit = (sm.q("qbo_type")[sm.bq] == INVOICE) & (sm.q("balance")[sm.bq] != sm.w("balance")[sm.bw])
+    hit = sm.is_invoice[sm.bq] & (sm.q("balance")[sm.bq] != sm.w("balance")[sm.bw])
+    if not hit.any():
+        return
     inv = sm.pairs(sm.bw[hit], sm.bq[hit])
     for r in each(inv[~inv["order_id"].isin(involved)]):
         extra = out.text("Wix says {0} but the invoice is open in QuickBooks;",
@@ -240,10 +248,17 @@ def _payment_status(out: Out, sm: SalesMatch, involved: set[str]) -> None:
                 qbo_id=r.qbo_id, doc_number=r.doc_number, wix=r.balance_w, qbo=r.balance_q, extra=extra)  # fmt: skip
 
 
+_STATUSES = np.array(
+    ["ok", "missing", "not_synced", "not_in_wix", "different", "rounding", "duplicate"], dtype=object
+)
+_TEXT_DOC_COLUMNS = ("order_number", "date", "module", "customer", "qbo_type", "doc_number", "qbo_id")
+
+
 def _documents(sm: SalesMatch, absorbed: npt.NDArray[np.bool_]) -> pd.DataFrame:
     """One row per Wix order (with its QBO document, in order id order), then the extra QBO documents.
 
-    ``absorbed`` marks the Wix rows whose only difference the rounding item absorbed.
+    ``absorbed`` marks the Wix rows whose only difference the rounding item absorbed. The text
+    columns are written straight into one 2-D object block (no per-column frame assembly).
     """
     wrow, qrow = sm.merged_rows()
     n_m, n_x = len(wrow), len(sm.extras)
@@ -253,20 +268,40 @@ def _documents(sm: SalesMatch, absorbed: npt.NDArray[np.bool_]) -> pd.DataFrame:
     elig = take(sm.eligible, wrow, False).astype(bool)
     w_total, q_total = take(sm.w("total"), wrow, 0), take(sm.q("total"), qrow, 0)
     both = has_w & has_q
-    status = np.select(
+    code = np.select(
         [has_w & ~has_q & elig, has_w & ~has_q, ~has_w, ~elig, w_total != q_total,
          take(absorbed, wrow, False).astype(bool)],
-        ["missing", "not_synced", "not_in_wix", "not_in_wix", "different", "rounding"],
-        default="ok",
-    ).astype(object)  # fmt: skip
-    status[n_m : n_m + n_x] = "duplicate"
-    status[n_m + n_x :] = "not_in_wix"
-    return pd.DataFrame({
-        "order_number": np.where(has_w, take(sm.w("number"), wrow, ""), take(sm.q("order_number"), qrow, "")),
-        "date": np.where(has_w, take(sm.w("date"), wrow, ""), take(sm.q("date"), qrow, "")),
-        "module": take(sm.w("module"), wrow, ""), "customer": take(sm.w("customer"), wrow, ""),
-        "qbo_type": take(sm.q("qbo_type"), qrow, ""), "doc_number": take(sm.q("doc_number"), qrow, ""),
-        "qbo_id": take(sm.q("qbo_id"), qrow, ""),
-        "wix_total": pd.arrays.IntegerArray(w_total, ~has_w), "qbo_total": pd.arrays.IntegerArray(q_total, ~has_q),
-        "difference": pd.arrays.IntegerArray(q_total - w_total, ~both), "status": status,
-    })  # fmt: skip
+        [1, 2, 3, 3, 4, 5],
+        default=0,
+    )  # fmt: skip
+    code[n_m : n_m + n_x] = 6
+    code[n_m + n_x :] = 3
+    block = np.empty((len(_TEXT_DOC_COLUMNS), len(wrow)), dtype=object)
+    sources = (("number", "order_number"), ("date", "date"), ("module", None), ("customer", None),
+               (None, "qbo_type"), (None, "doc_number"), (None, "qbo_id"))  # fmt: skip
+    all_w, all_q = bool(has_w.all()), bool(has_q.all())
+    for out, (w_col, q_col) in zip(block, sources, strict=True):
+        if w_col is None:
+            _take_into(out, sm.q(str(q_col)), qrow, has_q, all_q)
+            continue
+        _take_into(out, sm.w(w_col), wrow, has_w, all_w)
+        if q_col is not None and not all_w:
+            fallback = np.empty(int((~has_w).sum()), dtype=object)
+            _take_into(fallback, sm.q(q_col), qrow[~has_w], has_q[~has_w], False)
+            out[~has_w] = fallback
+    docs = pd.DataFrame(block.T, columns=list(_TEXT_DOC_COLUMNS))
+    docs["wix_total"] = pd.arrays.IntegerArray(w_total, ~has_w)
+    docs["qbo_total"] = pd.arrays.IntegerArray(q_total, ~has_q)
+    docs["difference"] = pd.arrays.IntegerArray(q_total - w_total, ~both)
+    docs["status"] = _STATUSES[code]
+    return docs
+
+
+def _take_into(out: npt.NDArray[Any], values: npt.NDArray[Any], rows: Rows, has: Mask, all_in: bool) -> None:
+    """``out[:] = values[rows]``, ``""`` where ``has`` is false, without an intermediate array."""
+    if len(values) == 0:
+        out[:] = ""
+        return
+    np.take(values, rows, out=out, mode="clip")
+    if not all_in:
+        out[~has] = ""

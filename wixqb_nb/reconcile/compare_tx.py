@@ -23,8 +23,13 @@ def payments(
     missing sale says it all). The orders returned have a payment problem that explains their
     invoice balance, so no separate payment-status row is added for them.
     """
-    is_inv = sm.q("qbo_type")[sm.bq] == INVOICE
+    is_inv = sm.is_invoice[sm.bq]
     iw, iq = sm.bw[is_inv], sm.bq[is_inv]
+    invoiced = np.zeros(len(sm.ws), dtype=bool)
+    invoiced[iw] = True
+    left = wp[invoiced[ints(wp["sale_idx"])]] if settings.payments_enabled else wp.iloc[0:0]
+    if left.empty and qp.empty:
+        return set()
     inv_ids = sm.w("order_id")[iw]
     inv_of = pd.Series(sm.q("qbo_id")[iq], index=inv_ids)
     doc_of = pd.Series(sm.q("doc_number")[iq], index=inv_ids)
@@ -32,9 +37,6 @@ def payments(
     compared = np.zeros(len(sm.ws), dtype=bool)
     compared[sm.bw] = True
     number_of = Numbers(sm, compared)
-    invoiced = np.zeros(len(sm.ws), dtype=bool)
-    invoiced[iw] = True
-    left = wp[invoiced[ints(wp["sale_idx"])]] if settings.payments_enabled else wp.iloc[0:0]
     qp = qp.assign(key=qp["payment_id"])
     primary, extras = _dups(qp)
     involved: set[str] = set()
@@ -90,6 +92,8 @@ def payments(
 
 def refunds(out: Out, wr: pd.DataFrame, qr: pd.DataFrame, sm: SalesMatch) -> None:
     """Compare Wix refunds with QBO credit memos / refund receipts (by Wix refund id)."""
+    if wr.empty and qr.empty:
+        return
     number_of = Numbers(sm)
     primary, extras = _dups(qr.assign(key=qr["refund_id"]))
     for r in each(extras):

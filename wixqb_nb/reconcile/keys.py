@@ -19,6 +19,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wixqb_nb.reconcile.settings import INVOICE, SALES_RECEIPT
+
 Rows = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
 
@@ -32,7 +34,38 @@ def take(values: npt.NDArray[Any], rows: Rows, fill: Any) -> npt.NDArray[Any]:
     """``values[rows]`` with ``fill`` where ``rows`` is ``-1``."""
     if len(values) == 0:
         return np.full(len(rows), fill, dtype=values.dtype)
+    if len(rows) == 0 or rows.min() >= 0:
+        return values[rows]
     return np.where(rows >= 0, values[rows], fill)
+
+
+class Labels:
+    """Text values as integer codes into ``names`` (``pd.factorize``, done once per column)."""
+
+    def __init__(self, codes: Rows, names: list[str]) -> None:
+        self.codes = codes
+        self.names = names
+
+    @classmethod
+    def of(cls, values: npt.NDArray[Any]) -> Labels:
+        """Factorise an array of text."""
+        codes, uniques = pd.factorize(values)
+        return cls(np.asarray(codes, dtype=np.int64), [str(u) for u in uniques])
+
+    def copy(self) -> Labels:
+        """A copy whose ``names`` can grow without changing this one."""
+        return Labels(self.codes, list(self.names))
+
+    def code(self, name: str) -> int:
+        """The code of ``name``, added to ``names`` when new."""
+        if name not in self.names:
+            self.names.append(name)
+        return self.names.index(name)
+
+    def recode(self, other: Labels) -> Rows:
+        """``other``'s codes in this object's names (new names are added)."""
+        lookup = np.array([self.code(n) for n in other.names], dtype=np.int64)
+        return lookup[other.codes] if len(lookup) else other.codes
 
 
 class SalesMatch:
@@ -67,6 +100,9 @@ class SalesMatch:
         self.q_pos: Rows = self.index.get_indexer(q_ids).astype(np.int64)
         keyed = q_ids != ""
         self.eligible: Mask = ws["eligible"].to_numpy(dtype=bool)
+        qbo_type = qs["qbo_type"].to_numpy(dtype=object)
+        self.is_invoice: Mask = qbo_type == INVOICE
+        self.is_receipt: Mask = qbo_type == SALES_RECEIPT
         extras, primary = self._duplicates(q_ids, keyed)
         self.extras = extras
         self.orphans: Rows = np.flatnonzero(~keyed).astype(np.int64)
@@ -80,6 +116,7 @@ class SalesMatch:
         self.q_of_w: Rows = np.full(len(ws), -1, dtype=np.int64)
         self.q_of_w[self.pw] = self.pq
         self._cols: dict[tuple[str, str], npt.NDArray[Any]] = {}
+        self._labels: dict[tuple[str, str], Labels] = {}
 
     def _duplicates(self, q_ids: npt.NDArray[Any], keyed: Mask) -> tuple[Rows, Mask]:
         """The extra documents per order id, and a mask of the documents kept."""
@@ -109,6 +146,13 @@ class SalesMatch:
     def q(self, col: str) -> npt.NDArray[Any]:
         """A QBO sales column as an array (money columns as ``int64`` cents)."""
         return self._col("q", self.qs, col)
+
+    def labels(self, side: str, col: str) -> Labels:
+        """A text column of the Wix (``"w"``) or QBO (``"q"``) sales as codes (computed once)."""
+        key = (side, col)
+        if key not in self._labels:
+            self._labels[key] = Labels.of(self.w(col) if side == "w" else self.q(col))
+        return self._labels[key]
 
     def _col(self, side: str, df: pd.DataFrame, col: str) -> npt.NDArray[Any]:
         key = (side, col)

@@ -15,8 +15,10 @@ from wixqb_nb.reconcile.texts import COMPONENTS, explain
 _ORDER = {c: i for i, c in enumerate(Category)}
 
 
-def each(df: pd.DataFrame) -> Iterator[Any]:
-    """The rows of ``df`` as named tuples (typed loosely: columns hold text and cents)."""
+def each(df: pd.DataFrame | None) -> Iterator[Any]:
+    """The rows of ``df`` as named tuples (typed loosely: columns hold text and cents); none for ``None``."""
+    if df is None:
+        return iter(())
     rows: Iterator[Any] = df.itertuples(index=False)
     return rows
 

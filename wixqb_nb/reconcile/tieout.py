@@ -8,19 +8,17 @@ per-order rule caught it. (Tax per rate is tied out in :mod:`wixqb_nb.reconcile.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
-from wixqb_nb.reconcile.keys import Mask, Rows, SalesMatch, ints, take
+from wixqb_nb.reconcile.keys import Labels, Mask, Rows, SalesMatch, ints, take
 from wixqb_nb.reconcile.result import DailyTieOut
 
 _KINDS = ("sales", "refunds", "payments")
 
-#: One side of a tie-out: day, module and amount (cents) per row.
-Side = tuple[npt.NDArray[Any], npt.NDArray[Any], Rows]
+#: One side of a tie-out: day code, module code and amount (cents) per row.
+Side = tuple[Rows, Rows, Rows]
 
 
 def daily(
@@ -35,54 +33,46 @@ def daily(
 
     Only Wix orders the settings sync count; Wix payments count only for orders booked as
     invoices (``invoiced``, a mask over Wix rows: a sales receipt records its own payment). QBO
-    documents take the module of their Wix order, or ``unknown``.
+    documents take the module of their Wix order, or ``unknown``. Days and modules are counted
+    by integer code (each text column is factorised once).
     """
     elig = sm.eligible
-    module = sm.w("module")
+    days = sm.labels("w", "date").copy()
+    mods = sm.labels("w", "module").copy()
+    unknown = mods.code("unknown")
+    q_days = days.recode(sm.labels("q", "date"))
+    w_amt, q_amt = sm.w("total"), sm.q("total")
+    rows = _tally("sales", days, mods, (days.codes[elig], mods.codes[elig], w_amt[elig]),
+                  (q_days, take(mods.codes, sm.q_pos, unknown), q_amt))  # fmt: skip
     pays = wix_payments[invoiced[ints(wix_payments["sale_idx"])]]
-    sides: dict[str, tuple[Side, Side]] = {
-        "sales": (
-            (sm.w("date")[elig], module[elig], sm.w("total")[elig]),
-            (sm.q("date"), take(module, sm.q_pos, "unknown"), sm.q("total")),
-        ),
-        "refunds": (_wix(wix_refunds), _qbo(sm, qbo_refunds)),
-        "payments": (_wix(pays), _qbo(sm, qbo_payments)),
-    }
-    rows: list[DailyTieOut] = []
-    for kind in _KINDS:
-        rows.extend(_tally(kind, *sides[kind]))
+    for kind, w, q in (("refunds", wix_refunds, qbo_refunds), ("payments", pays, qbo_payments)):
+        if len(w) + len(q) == 0:
+            continue
+        w_rows = ints(w["sale_idx"])
+        q_rows = sm.index.get_indexer(q["order_id"].to_numpy(dtype=object)).astype(np.int64)
+        w_days = days.recode(Labels.of(w["date"].to_numpy(dtype=object)))
+        q_days = days.recode(Labels.of(q["date"].to_numpy(dtype=object)))
+        rows += _tally(kind, days, mods, (w_days, mods.codes[w_rows], ints(w["amount"])),
+                       (q_days, take(mods.codes, q_rows, unknown), ints(q["amount"])))  # fmt: skip
     rows.sort(key=lambda t: (t.date, t.module, _KINDS.index(t.kind)))
     return tuple(rows)
 
 
-def _wix(df: pd.DataFrame) -> Side:
-    return df["date"].to_numpy(dtype=object), df["module"].to_numpy(dtype=object), ints(df["amount"])
-
-
-def _qbo(sm: SalesMatch, df: pd.DataFrame) -> Side:
-    rows = sm.index.get_indexer(df["order_id"].to_numpy(dtype=object)).astype(np.int64)
-    return df["date"].to_numpy(dtype=object), take(sm.w("module"), rows, "unknown"), ints(df["amount"])
-
-
-def _tally(kind: str, w: Side, q: Side) -> list[DailyTieOut]:
-    n_w = len(w[0])
-    if n_w + len(q[0]) == 0:
-        return []
-    days, day_names = pd.factorize(np.concatenate([w[0], q[0]]))
-    mods, mod_names = pd.factorize(np.concatenate([w[1], q[1]]))
-    m = len(mod_names)
-    cells = days.astype(np.int64) * m + mods
-    size = len(day_names) * m
-    w_n = np.bincount(cells[:n_w], minlength=size)
-    q_n = np.bincount(cells[n_w:], minlength=size)
+def _tally(kind: str, days: Labels, mods: Labels, w: Side, q: Side) -> list[DailyTieOut]:
+    """Count and sum per (day, module) cell on both sides; the cells present on either side."""
+    m = len(mods.names)
+    size = len(days.names) * m
+    w_cells, q_cells = w[0] * m + w[1], q[0] * m + q[1]
+    w_n = np.bincount(w_cells, minlength=size)
+    q_n = np.bincount(q_cells, minlength=size)
     w_sum = np.zeros(size, dtype=np.int64)
     q_sum = np.zeros(size, dtype=np.int64)
-    np.add.at(w_sum, cells[:n_w], w[2])
-    np.add.at(q_sum, cells[n_w:], q[2])
+    np.add.at(w_sum, w_cells, w[2])
+    np.add.at(q_sum, q_cells, q[2])
     return [
         DailyTieOut(
-            str(day_names[c // m]),
-            str(mod_names[c % m]),
+            days.names[c // m],
+            mods.names[c % m],
             kind,
             int(w_n[c]),
             int(q_n[c]),
