@@ -6,7 +6,9 @@
 - ``xlsx_vs_raw_dump``: :func:`wixqb_nb.reporting.write_xlsx` of a report whose Documents sheet has
   100,000 rows, divided by an unformatted openpyxl write-only dump of the same cells. Target <= 1.5.
 
-Each figure is the best of a few runs (the minimum is the least noisy estimate of the cost).
+Both sides of a ratio are timed in the same process, interleaved (baseline, candidate, candidate,
+baseline, ...), and each is the best of its runs: the minimum is the least noisy estimate of a cost,
+and interleaving keeps a burst of load from other processes from landing on one side only.
 """
 
 from __future__ import annotations
@@ -87,13 +89,18 @@ def build(n: int = N, seed: int = 1) -> tuple[WixFrames, QboFrames]:
     return wix, qbo
 
 
-def best(fn: Callable[[], object], runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+def interleaved(
+    baseline: Callable[[], object], candidate: Callable[[], object], runs: int
+) -> tuple[float, float]:
+    """Best times of ``baseline`` and ``candidate``, run alternately (ABBA order) ``runs`` times each."""
+    best = {0: float("inf"), 1: float("inf")}
+    fns = (baseline, candidate)
+    for i in range(runs):
+        for side in (0, 1) if i % 2 == 0 else (1, 0):
+            t0 = time.perf_counter()
+            fns[side]()
+            best[side] = min(best[side], time.perf_counter() - t0)
+    return best[0], best[1]
 
 
 def reconcile_ratio() -> float:
@@ -101,8 +108,11 @@ def reconcile_ratio() -> float:
     settings = ReconSettings(deposit_accounts={"creditcard": "40"})
     result = compare(wix, qbo, settings)
     assert len(result.errors) >= 1
-    merge = best(lambda: pd.merge(wix.sales, qbo.sales, on="order_id", how="outer"))
-    recon = best(lambda: compare(wix, qbo, settings))
+    merge, recon = interleaved(
+        lambda: pd.merge(wix.sales, qbo.sales, on="order_id", how="outer"),
+        lambda: compare(wix, qbo, settings),
+        9,
+    )
     print(
         f"  bare merge {merge * 1000:.0f} ms, reconcile {recon * 1000:.0f} ms ({len(result.errors)} flagged)"
     )
@@ -144,8 +154,11 @@ def xlsx_ratio() -> float:
 
     report = sample_report(N)
     with tempfile.TemporaryDirectory() as tmp:
-        raw = best(lambda: raw_dump(report, Path(tmp) / "raw.xlsx"), runs=3)
-        fmt = best(lambda: write_xlsx(report, Path(tmp) / "report.xlsx"), runs=3)
+        raw, fmt = interleaved(
+            lambda: raw_dump(report, Path(tmp) / "raw.xlsx"),
+            lambda: write_xlsx(report, Path(tmp) / "report.xlsx"),
+            4,
+        )
     print(f"  raw dump {raw:.2f} s, formatted workbook {fmt:.2f} s")
     return fmt / raw
 

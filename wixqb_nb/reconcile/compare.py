@@ -88,7 +88,10 @@ def compare(
 
 def _resolve_order_ids(qs: pd.DataFrame, ws: pd.DataFrame) -> pd.DataFrame:
     """Give documents found only by DocNumber the id of the Wix order with that number."""
-    need = (qs["order_id"].to_numpy(dtype=object) == "") & (qs["order_number"].to_numpy(dtype=object) != "")
+    need = qs["order_id"].to_numpy(dtype=object) == ""
+    if not need.any():
+        return qs
+    need &= qs["order_number"].to_numpy(dtype=object) != ""
     if not need.any():
         return qs
     numbers = ws.drop_duplicates("number", keep=False).set_index("number")["order_id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -16,11 +17,22 @@ _ORDER = {c: i for i, c in enumerate(Category)}
 
 
 def each(df: pd.DataFrame | None) -> Iterator[Any]:
-    """The rows of ``df`` as named tuples (typed loosely: columns hold text and cents); none for ``None``."""
-    if df is None:
+    """The rows of ``df`` as named tuples (typed loosely: columns hold text and cents); none for ``None``.
+
+    Same rows as ``df.itertuples(index=False)``, but the named-tuple class is made once per set of
+    columns (``itertuples`` builds a new class on every call, which costs more than a few rows).
+    """
+    if df is None or df.empty:
         return iter(())
-    rows: Iterator[Any] = df.itertuples(index=False)
-    return rows
+    fields = tuple(str(c) for c in df.columns)
+    row: Any = _ROW_TYPES.get(fields)
+    if row is None:
+        row = _ROW_TYPES[fields] = namedtuple("Pandas", fields, rename=True)  # noqa: PYI024
+    columns = [df.iloc[:, k] for k in range(len(fields))]
+    return map(row._make, zip(*columns, strict=True))
+
+
+_ROW_TYPES: dict[tuple[str, ...], Any] = {}
 
 
 class Out:

@@ -83,17 +83,19 @@ def _table(ws: Any, table: Table, lang: str) -> None:
             ref = f"{get_column_letter(i)}2:{get_column_letter(i)}{end}"
             ws.conditional_formatting.add(ref, CellIsRule(operator="notEqual", formula=["0"], fill=_RED))  # type: ignore[no-untyped-call]
     ws.append(_header(ws, [label(c.key, lang) for c in cols]))
-    templates = [_template(ws, c) for c in cols]
+    templates = [(i, t) for i, t in enumerate(_template(ws, c) for c in cols) if t is not None]
     texts = [i for i, c in enumerate(cols) if c.kind in ("text", "wix_text")]
+    search = ILLEGAL_CHARACTERS_RE.search
     for row in table.rows:
+        # The hot loop of a 100,000-row sheet: only formula-looking or illegal text needs a cell.
         out: list[Any] = list(row)
-        for i, tmpl in enumerate(templates):
-            if tmpl is not None and out[i] is not None:
+        for i, tmpl in templates:
+            if out[i] is not None:
                 tmpl.value = out[i]
                 out[i] = tmpl
         for i in texts:
             value = out[i]
-            if isinstance(value, str) and value:
+            if isinstance(value, str) and value and (value[0] in "=+-@" or search(value)):
                 out[i] = _text(ws, value)
         ws.append(out)
 
