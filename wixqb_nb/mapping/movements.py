@@ -13,8 +13,10 @@ the refunded amount.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from wixqb_nb import money
 from wixqb_nb.config import Config, RefundDocument
@@ -68,8 +70,14 @@ def plan_payments(
     txn_date: str,
     depends: tuple[str, ...],
     ctx: Context | None = None,
+    tz: ZoneInfo | None = None,
 ) -> list[PlannedWrite]:
-    """A Payment per successful Wix payment, each applied to the invoice up to its open balance."""
+    """A Payment per successful Wix payment, each applied to the invoice up to its open balance.
+
+    A Payment is dated the day Wix took the money in ``tz`` (the account's time zone), falling back
+    to ``txn_date`` (the sale's date) when Wix gives no date: an order invoiced unpaid and paid
+    weeks later books the money on the day it came in, as the reconciliation's daily tie-out expects.
+    """
     out: list[PlannedWrite] = []
     open_balance = sale_total
     multicurrency = snap.multicurrency and order.currency
@@ -77,6 +85,10 @@ def plan_payments(
         value = p.value
         if value <= 0 or not p.succeeded:
             continue
+        when = p.created_date
+        day = txn_date
+        if when is not None and tz is not None:
+            day = (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(tz).date().isoformat()
         applied = min(value, max(open_balance, ZERO))
         open_balance -= applied
         deposit, method = tender_refs(p, config, ctx)
@@ -84,7 +96,7 @@ def plan_payments(
         payload: dict[str, Any] = {
             "CustomerRef": customer_ref,
             "TotalAmt": value,
-            "TxnDate": txn_date,
+            "TxnDate": day,
             "PrivateNote": f"Wix payment {p.method} on order {order.number} {marker}",
             "Line": (
                 [{"Amount": applied, "LinkedTxn": [{"TxnId": ref(sale_key), "TxnType": "Invoice"}]}]

@@ -3,7 +3,9 @@
 Pure and total: no I/O, no clock (``now`` is an argument), and bad input returns an error in the
 plan instead of raising. Writes come in dependency order: customer, items, the sale, its
 payments, its refunds. ``posted`` (what the ledger says was already posted, keyed by
-``(kind, source_id)``) turns creates into updates, voids or nothing at all.
+``(kind, source_id)``) turns creates into updates, voids or nothing at all; a posted sale keeps
+the type it was posted as (``PostedDoc.entity``) whatever the payment status becomes, so an unpaid
+order posted as an Invoice, once paid, gets a Payment linked to that Invoice.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from wixqb_nb.mapping.types import OrderPlan, Plan, PlannedLine, PlannedWrite, S
 from wixqb_nb.models.wix import Order, OrderTransactions, Payment
 
 REFUNDABLE_MODULES = ("stores", "bookings")
+SALE_ENTITIES = ("Invoice", "SalesReceipt")
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class PostedDoc:
 
     kind: str  # sale, payment, refund
     source_id: str
-    entity: str
+    entity: str  # for a sale, the type it stays (Invoice or SalesReceipt) in later plans
     qbo_id: str
     sync_token: str
     payload_hash: str
@@ -165,6 +168,15 @@ def _plan(
     txn_date = (local_date(order.created_date, tz) or local_date(now, tz) or now.date()).isoformat()
     payments = txs.payments if txs else []
     entity, notes = _document_type(order, payments, config, ctx)
+    if sale_posted is not None and sale_posted.entity in SALE_ENTITIES:
+        # A posted sale keeps its type: the payment status changing (an invoice paid, a receipt
+        # refunded) adds Payments or refunds, it never turns one document type into the other.
+        if sale_posted.entity != entity:
+            pay = order.payment_status or "unknown"
+            notes = [f"posted as {sale_posted.entity}: stays one (a new order {pay} would be a {entity})"]
+        else:
+            notes = []
+        entity = sale_posted.entity
     writes: list[PlannedWrite] = []
     if customer.write is not None:
         writes.append(customer.write)
@@ -204,6 +216,7 @@ def _plan(
             txn_date=txn_date,
             depends=customer.depends_on,
             ctx=ctx,
+            tz=ctx.tz,
         )
         for p in pays:
             if sale_posted is not None:  # the invoice exists: link to its real Id
