@@ -87,11 +87,6 @@ def test_demo_second_run_syncs_the_next_hour_incrementally(
     assert again.run.summary["orders_posted"] >= again.changes["new_orders"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mapping: an unpaid order posted as an Invoice, once paid, is planned as an update of a "
-    "SalesReceipt with the Invoice's Id (QBO 610); it should stay an Invoice and get a Payment",
-)
 def test_demo_second_run_reconciles(two_demo_runs: tuple[DemoRun, DemoRun, Path]) -> None:
     _, again, _ = two_demo_runs
     assert again.run.exit_code == 0, f"{again.run.error}: {again.run.summary}"
