@@ -118,10 +118,14 @@ def tls_pair(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
 # --- a sandbox company connected to a fresh config, ledger and report folder ----------------------
 
 import datetime as dt  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import uuid  # noqa: E402
 from collections import Counter  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
+from wixqb_nb import money  # noqa: E402
 from wixqb_nb.config import Config  # noqa: E402
 from wixqb_nb.init.sandbox import init_sandbox, load_secrets_env  # noqa: E402
 from wixqb_nb.mapping.markers import parse_marker  # noqa: E402
@@ -131,6 +135,7 @@ from wixqb_nb.sync.ledger import Ledger, ledger_path  # noqa: E402
 from wixqb_nb.sync.run import RunResult, sync_run  # noqa: E402
 
 DOCS = ("Invoice", "SalesReceipt", "Payment", "CreditMemo", "RefundReceipt")
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 
 
 @dataclass
@@ -149,21 +154,20 @@ class SyncEnv:
         return state_dir(self.config, self.config_path)
 
     statuses: Counter[int] = field(default_factory=Counter)
+    qbo_limits: Any = None
 
     def _count(self, response: Any) -> None:
         self.statuses[response.status_code] += 1
 
-    def _sent(self, request: Any) -> None:
-        self.statuses[0] += 1  # 0: requests sent (those with no answer never reach _count)
-
-    @property
-    def unanswered(self) -> int:
-        """Requests that got no answer at all (dropped connection, lost response)."""
-        return self.statuses[0] - sum(v for k, v in self.statuses.items() if k)
-
     def run(self, **kwargs: Any) -> RunResult:
-        hooks = {"request": [self._sent], "response": [self._count]}
-        with build_clients(self.config, config_path=self.config_path, env=self.env, event_hooks=hooks) as c:
+        hooks = {"response": [self._count]}
+        with build_clients(
+            self.config,
+            config_path=self.config_path,
+            env=self.env,
+            event_hooks=hooks,
+            qbo_limits=self.qbo_limits,
+        ) as c:
             kwargs.setdefault("report_dir", self.report_dir)
             result = sync_run(
                 self.config,
@@ -177,6 +181,28 @@ class SyncEnv:
             )
         self.runs.append(result)
         return result
+
+    def add_copies(self, rng: random.Random, count: int = 4) -> None:
+        """New orders placed now: copies of orders that posted cleanly, with fresh ids, numbers and dates."""
+        store = self.sb.state.wix.store
+        with self.ledger() as ledger:
+            posted = sorted(o.order_id for o in ledger.orders().values() if o.state == "posted")
+        number = max(int(o["number"]) for o in store.orders.values())
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        orders, records = [], []
+        for k in range(count):
+            oid = rng.choice(posted)
+            record = store.transactions.get(oid) or {"orderId": oid, "payments": [], "refunds": []}
+            if record.get("refunds"):
+                continue
+            text = money.dumps({"order": store.orders[oid], "record": record})
+            for old in [oid, *(p["id"] for p in record.get("payments") or [])]:
+                text = text.replace(old, str(uuid.UUID(int=rng.getrandbits(128))))
+            data = money.loads(_STAMP.sub(now, text))
+            data["order"]["number"] = str(number + 1 + k)
+            orders.append(data["order"])
+            records.append(data["record"])
+        self.sb.add_orders(orders, records)
 
     def ledger(self) -> Ledger:
         return Ledger(ledger_path(self.state_dir, self.config.connection.qbo_realm_id))

@@ -2,50 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import random
-import re
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from wixqb_nb import money
 from wixqb_nb.config_file import save_config
 
 CHILD = Path(__file__).with_name("sync_child.py")
-
-
-_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
-
-
-def _add_orders(env: Any, rng: random.Random, count: int = 4) -> None:
-    """New orders placed now: copies of orders that posted cleanly, with fresh ids, numbers and dates."""
-    store = env.sb.state.wix.store
-    with env.ledger() as ledger:
-        posted = sorted(o.order_id for o in ledger.orders().values() if o.state == "posted")
-    number = max(int(o["number"]) for o in store.orders.values())
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    orders, records = [], []
-    for k in range(count):
-        oid = rng.choice(posted)
-        record = store.transactions.get(oid) or {"orderId": oid, "payments": [], "refunds": []}
-        if record.get("refunds"):
-            continue
-        text = money.dumps({"order": store.orders[oid], "record": record})
-        for old in [oid, *(p["id"] for p in record.get("payments") or [])]:
-            text = text.replace(old, str(uuid.UUID(int=rng.getrandbits(128))))
-        data = money.loads(_STAMP.sub(now, text))
-        data["order"]["number"] = str(number + 1 + k)
-        orders.append(data["order"])
-        records.append(data["record"])
-    env.sb.add_orders(orders, records)
 
 
 def _kill_during_apply(env: Any, rng: random.Random) -> bool:
@@ -77,7 +47,7 @@ def _kills(sync_env: Callable[..., Any], count: int) -> None:
     while kills < count:
         step += 1
         assert step < count * 3, f"only {kills} kills landed during apply in {step} attempts"
-        _add_orders(env, rng)
+        env.add_copies(rng)
         kills += _kill_during_apply(env, rng)
     print(f"{kills} kills in {step} attempts")
     env.sb.set_faults({})

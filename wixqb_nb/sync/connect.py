@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from wixqb_nb.clients._limits import Limits
 from wixqb_nb.clients.qbo import QboClient
 from wixqb_nb.clients.qbo_auth import TokenStore
 from wixqb_nb.clients.wix import WixClient
@@ -74,11 +75,13 @@ def build_clients(
     config_path: str | Path | None = None,
     env: Mapping[str, str] | None = None,
     event_hooks: Mapping[str, list[Hook]] | None = None,
+    qbo_limits: Limits | None = None,
 ) -> Clients:
     """The run's Wix and QBO clients (close them, or use the result as a context manager).
 
     ``event_hooks`` are httpx event hooks (``{"request": [...], "response": [...]}``) installed on both
-    clients (counting, logging).
+    clients (counting, logging). ``qbo_limits`` replaces QBO's published throttles in the client's
+    rate limiter (e.g. an app that shares the realm's budget with another).
 
     Raises
     ------
@@ -99,6 +102,11 @@ def build_clients(
     wix_http, qbo_http = _http(event_hooks), _http(event_hooks)
     wix = WixClient(conn.wix_site_id, key, conn.wix_base_url, http=wix_http)
     qbo = QboClient(
-        conn.qbo_realm_id, conn.qbo_base_url, tokens, http=qbo_http, minor_version=conn.qbo_minor_version
+        conn.qbo_realm_id,
+        conn.qbo_base_url,
+        tokens,
+        http=qbo_http,
+        minor_version=conn.qbo_minor_version,
+        limits=qbo_limits,
     )
     return Clients(wix, qbo, (wix_http, qbo_http), tokens)
