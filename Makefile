@@ -33,7 +33,7 @@ demo: $(STAMP)
 	$(BIN)/wixqb demo
 
 bench: $(STAMP)
-	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@status=0; for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || status=1; done; exit $$status
 
 soak: $(STAMP)
 	$(BIN)/python -m pytest -q -m soak
