@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import papermill
@@ -90,6 +91,16 @@ def lab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         log.close()
 
 
+def _accept_kernel_dialog(page: Any) -> None:
+    """JupyterLab sometimes asks which kernel to start: take the proposed one (python3)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.locator(".jp-Dialog .jp-mod-accept").click(timeout=8_000)
+    except PlaywrightTimeout:
+        pass  # no dialog: the notebook's kernelspec was started directly
+
+
 def test_fill_a_field_and_save_in_jupyterlab(lab: tuple[str, Path]) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -100,15 +111,21 @@ def test_fill_a_field_and_save_in_jupyterlab(lab: tuple[str, Path]) -> None:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.goto(url)
             page.wait_for_selector(".jp-Notebook", timeout=90_000)
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator, .jp-Toolbar", timeout=90_000)
+            _accept_kernel_dialog(page)
+            page.locator(".jp-StatusBar-TextItem", has_text="Idle").first.wait_for(timeout=90_000)
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             field = page.locator(".widget-hbox", has=page.locator("b", has_text="Wix site id")).locator(
                 "input"
             )
-            field.wait_for(timeout=90_000)
+            try:
+                field.wait_for(timeout=90_000)
+            except Exception:
+                page.screenshot(path=str(ARTIFACTS / "wizard-jupyterlab-failed.png"), full_page=True)
+                raise
             field.fill("site-typed-in-the-browser")
             field.press("Tab")
             page.locator("button", has_text="Save").click()
