@@ -39,6 +39,12 @@ app.command("demo")(demo_command)
 from wixqb_nb.clients.cli import connect_app  # noqa: E402
 
 app.add_typer(connect_app, name="connect")
+from wixqb_nb.sync.cli import errors_app, schedule_command, sync_command, undo_command  # noqa: E402
+
+app.command("sync")(sync_command)
+app.add_typer(errors_app, name="errors")
+app.command("undo")(undo_command)
+app.command("schedule")(schedule_command)
 # --- end of sub-commands ---
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "examples" / "config.example.toml"
