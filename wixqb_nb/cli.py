@@ -39,6 +39,9 @@ app.command("demo")(demo_command)
 from wixqb_nb.clients.cli import connect_app  # noqa: E402
 
 app.add_typer(connect_app, name="connect")
+from wixqb_nb.reporting.cli import reconcile_command  # noqa: E402
+
+app.command("reconcile")(reconcile_command)
 from wixqb_nb.sync.cli import errors_app, schedule_command, sync_command, undo_command  # noqa: E402
 
 app.command("sync")(sync_command)

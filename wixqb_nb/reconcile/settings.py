@@ -107,9 +107,11 @@ class ReconSettings:
             return False
         if self.start_date is not None and day is not None and day < self.start_date:
             return False
-        if payment_status in self.payment_statuses:
-            return payment_status not in _UNPAID or module == "stores"
-        return self.unpaid_stores_orders and module == "stores" and payment_status in _UNPAID
+        # As the planner decides (mapping.planner.select): the status must be fetched, and an
+        # unpaid order syncs only for Wix Stores with ``orders.unpaid_stores_orders``.
+        if payment_status not in self.payment_statuses:
+            return False
+        return payment_status not in _UNPAID or (module == "stores" and self.unpaid_stores_orders)
 
     def deposit_account_for(self, method: str) -> str | None:
         """The QBO account a Wix payment method should be deposited to (``None``: not checked)."""
