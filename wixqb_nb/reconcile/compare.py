@@ -44,8 +44,10 @@ def compare(
     out = Out(settings.language, currency)
     expectations = tuple(expectations)
     sm = SalesMatch(wix.sales, _resolve_order_ids(qbo.sales, wix.sales))
-    for r in each(sm.qbo_rows(sm.extras)):
-        out.add(C.DUPLICATE, kind="sale", order_id=r.order_id, number=r.order_number, qbo_type=r.qbo_type,
+    # A duplicate names its Wix order's number even when its DocNumber was cleared or changed.
+    extra_numbers = take(sm.w("number"), sm.q_pos[sm.extras], "")
+    for r, number in zip(each(sm.qbo_rows(sm.extras)), extra_numbers, strict=True):
+        out.add(C.DUPLICATE, kind="sale", order_id=r.order_id, number=number or r.order_number, qbo_type=r.qbo_type,
                 qbo_id=r.qbo_id, doc_number=r.doc_number, qbo=r.total, extra="order")  # fmt: skip
     unmatched = np.flatnonzero(sm.q_of_w < 0)
     _missing_and_extra(out, sm, unmatched[sm.eligible[unmatched]])
