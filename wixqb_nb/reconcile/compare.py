@@ -19,7 +19,7 @@ import pandas as pd
 
 from wixqb_nb import money
 from wixqb_nb.reconcile import compare_tx, tieout
-from wixqb_nb.reconcile.keys import Mask, Rows, SalesMatch, take
+from wixqb_nb.reconcile.keys import Mask, Rows, SalesMatch, Table, take
 from wixqb_nb.reconcile.qbo_frames import QboFrames
 from wixqb_nb.reconcile.result import Category, ReconResult
 from wixqb_nb.reconcile.rows import Out, each
@@ -185,7 +185,7 @@ def _totals(out: Out, sm: SalesMatch, settings: ReconSettings, expected: dict[st
     return absorbed
 
 
-def _taxes(out: Out, diff: pd.DataFrame) -> None:
+def _taxes(out: Out, diff: Table) -> None:
     """One row per (order, rate) whose tax differs (see :meth:`TaxGrid.differences`)."""
     for r in each(diff):
         rate = r.tax_key if r.tax_key == TOTAL_TAX_KEY else f"{r.tax_key}%"
@@ -242,8 +242,9 @@ def _payment_status(out: Out, sm: SalesMatch, involved: set[str]) -> None:
     hit = sm.is_invoice[sm.bq] & (sm.q("balance")[sm.bq] != sm.w("balance")[sm.bw])
     if not hit.any():
         return
-    inv = sm.pairs(sm.bw[hit], sm.bq[hit])
-    for r in each(inv[~inv["order_id"].isin(involved)]):
+    bw, bq = sm.bw[hit], sm.bq[hit]
+    keep = np.array([oid not in involved for oid in sm.w("order_id")[bw]], dtype=bool)
+    for r in each(sm.pairs(bw[keep], bq[keep])):
         extra = out.text("Wix says {0} but the invoice is open in QuickBooks;",
                          "Wix indique {0} mais la facture est ouverte dans QuickBooks ;", r.payment_status) \
             if r.balance_q > r.balance_w else out.text(

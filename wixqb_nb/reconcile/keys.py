@@ -3,7 +3,7 @@
 Order ids are text; hashing 100,000 of them costs more than the whole rest of the comparison, so
 it is done once: every QBO document gets the row of its Wix order (``-1`` for none), and from
 then on the comparison works on ``int64`` arrays (row numbers, cents) with NumPy. Rows are turned
-back into small frames, and then into Python objects, only for what was flagged.
+back into small column tables, and then into Python objects, only for what was flagged.
 
 The matching is the outer join of the Wix sales with the QBO sales documents on the order id,
 after the extra documents of an order (duplicates) are set aside: the first document per order
@@ -23,6 +23,8 @@ from wixqb_nb.reconcile.settings import INVOICE, SALES_RECEIPT
 
 Rows = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
+#: A few rows as columns (name -> array): what the row-by-row code reads, built without pandas.
+Table = dict[str, npt.NDArray[Any]]
 
 
 def ints(values: pd.Series) -> Rows:
@@ -161,23 +163,23 @@ class SalesMatch:
             self._cols[key] = ints(s) if isinstance(s.dtype, pd.Int64Dtype) else s.to_numpy()
         return self._cols[key]
 
-    # --- small frames of flagged rows, with the column names of an outer merge ---------------
+    # --- the flagged rows as small column tables, with the column names of an outer merge -----
 
-    def pairs(self, wi: Rows, qi: Rows) -> pd.DataFrame:
-        """Matched rows as one frame: shared columns get ``_w`` / ``_q`` suffixes."""
-        left = self.wix_rows(wi, suffix=True)
-        right = self.qbo_rows(qi, suffix=True).drop(columns="order_id")
-        return pd.concat([left, right], axis=1)
+    def pairs(self, wi: Rows, qi: Rows) -> Table:
+        """Matched rows as one table: shared columns get ``_w`` / ``_q`` suffixes."""
+        right = self.qbo_rows(qi, suffix=True)
+        del right["order_id"]
+        return {**self.wix_rows(wi, suffix=True), **right}
 
-    def wix_rows(self, rows: Rows, *, suffix: bool = False) -> pd.DataFrame:
+    def wix_rows(self, rows: Rows, *, suffix: bool = False) -> Table:
         """Wix sales rows (suffixed as in a merge when ``suffix``)."""
-        df = self.ws.iloc[rows].reset_index(drop=True)
-        return df.rename(columns=self._shared("_w")) if suffix else df
+        names = self._shared("_w") if suffix else {}
+        return {names.get(c, c): self.w(c)[rows] for c in self.ws.columns}
 
-    def qbo_rows(self, rows: Rows, *, suffix: bool = False) -> pd.DataFrame:
+    def qbo_rows(self, rows: Rows, *, suffix: bool = False) -> Table:
         """QBO sales rows (suffixed as in a merge when ``suffix``)."""
-        df = self.qs.iloc[rows].reset_index(drop=True)
-        return df.rename(columns=self._shared("_q")) if suffix else df
+        names = self._shared("_q") if suffix else {}
+        return {names.get(c, c): self.q(c)[rows] for c in self.qs.columns}
 
     def _shared(self, suffix: str) -> dict[str, str]:
         shared = (set(self.ws.columns) & set(self.qs.columns)) - {"order_id"}

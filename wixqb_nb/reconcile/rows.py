@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from wixqb_nb import money
@@ -16,19 +17,28 @@ from wixqb_nb.reconcile.texts import COMPONENTS, explain
 _ORDER = {c: i for i, c in enumerate(Category)}
 
 
-def each(df: pd.DataFrame | None) -> Iterator[Any]:
-    """The rows of ``df`` as named tuples (typed loosely: columns hold text and cents); none for ``None``.
+def each(rows: pd.DataFrame | Mapping[str, Any] | None) -> Iterator[Any]:
+    """The rows of a frame or of a column table (name -> array) as named tuples; none for ``None``.
 
-    Same rows as ``df.itertuples(index=False)``, but the named-tuple class is made once per set of
-    columns (``itertuples`` builds a new class on every call, which costs more than a few rows).
+    Same rows as ``df.itertuples(index=False)`` (numbers as Python ints), but the named-tuple class
+    is made once per set of columns: ``itertuples`` builds a new class on every call, which costs
+    more than the few flagged rows it is used for.
     """
-    if df is None or df.empty:
+    if rows is None:
         return iter(())
-    fields = tuple(str(c) for c in df.columns)
+    if isinstance(rows, pd.DataFrame):
+        if rows.empty:
+            return iter(())
+        columns: list[Any] = [rows.iloc[:, k] for k in range(rows.shape[1])]
+        fields = tuple(str(c) for c in rows.columns)
+    else:
+        fields = tuple(rows)
+        columns = [np.asarray(v).tolist() for v in rows.values()]
+        if not columns or not columns[0]:
+            return iter(())
     row: Any = _ROW_TYPES.get(fields)
     if row is None:
         row = _ROW_TYPES[fields] = namedtuple("Pandas", fields, rename=True)  # noqa: PYI024
-    columns = [df.iloc[:, k] for k in range(len(fields))]
     return map(row._make, zip(*columns, strict=True))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wixqb_nb.reconcile.keys import Mask, Rows, SalesMatch, ints, take
+from wixqb_nb.reconcile.keys import Mask, Rows, SalesMatch, Table, ints, take
 from wixqb_nb.reconcile.result import TaxTieOut
 from wixqb_nb.reconcile.wix_frames import TOTAL_TAX_KEY
 
@@ -85,17 +85,17 @@ class TaxGrid:
         self.cell_slot: Rows = cells // t
         self.cell_key: Rows = cells % t
 
-    def differences(self, absorbed: Mask) -> pd.DataFrame:
+    def differences(self, absorbed: Mask) -> Table:
         """Cells whose tax differs, on orders not absorbed (``absorbed`` is a mask over slots)."""
         hit = np.flatnonzero((self.wix != self.qbo) & ~absorbed[self.cell_slot])
         slots = self.cell_slot[hit]
         sm = self.sm
         bw, bq = sm.bw[slots], sm.bq[slots]
-        return pd.DataFrame({
+        return {
             "order_id": sm.w("order_id")[bw], "tax_key": np.array(self.keys, dtype=object)[self.cell_key[hit]],
             "wix": self.wix[hit], "qbo": self.qbo[hit], "number": sm.w("number")[bw],
             "qbo_type": sm.q("qbo_type")[bq], "qbo_id": sm.q("qbo_id")[bq], "doc_number": sm.q("doc_number")[bq],
-        })  # fmt: skip
+        }  # fmt: skip
 
     def tieouts(self, absorbed: Mask) -> tuple[TaxTieOut, ...]:
         """Tax per rate over the whole period (every row on each side, duplicates included).
