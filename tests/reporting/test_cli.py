@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from wixqb_nb.config import Config
 from wixqb_nb.init.sandbox import init_sandbox, load_secrets_env
 from wixqb_nb.mapping.markers import parse_marker, sale_doc_number
 from wixqb_nb.reconcile import ReconResult
+from wixqb_nb.reconcile.wix_frames import rate_key
 from wixqb_nb.reporting.cli import fetch_period, reconcile_period
 from wixqb_nb.sandbox import SandboxServer
 from wixqb_nb.sync.connect import Clients, build_clients, state_dir
@@ -152,6 +154,35 @@ def test_duplicate_and_unrelated_prefixed_invoice_are_found_and_nothing_else(com
     }
     assert not result.matches()
     assert company.cli() == 1
+
+
+def test_changed_line_amount_and_changed_tax_are_found_by_component_and_rate(company: Company) -> None:
+    with company.clients() as c:
+        receipts = [d for d in _receipts(c) if d["TxnTaxDetail"].get("TaxLine")]
+        # A tax-exclusive receipt: QBO derives a tax-inclusive line's Amount from TaxInclusiveAmt.
+        line_doc = next(d for d in receipts if not any("TaxInclusiveAmt" in (x.get("SalesItemLineDetail") or {})
+                                                       for x in d["Line"]))  # fmt: skip
+        tax_doc = next(d for d in receipts if d["Id"] != line_doc["Id"])
+        lines = copy.deepcopy(line_doc["Line"])
+        first = next(x for x in lines if x.get("DetailType") == "SalesItemLineDetail")
+        first["Amount"] += 10
+        detail = first["SalesItemLineDetail"]
+        if detail.get("Qty"):
+            detail["UnitPrice"] = first["Amount"] / detail["Qty"]
+        c.qbo.update(
+            "SalesReceipt", {"Id": line_doc["Id"], "SyncToken": line_doc["SyncToken"], "Line": lines}, "t1"
+        )
+        taxes = copy.deepcopy(tax_doc["TxnTaxDetail"])
+        taxes["TaxLine"][-1]["Amount"] += 1
+        taxes["TotalTax"] += 1
+        c.qbo.update("SalesReceipt", {"Id": tax_doc["Id"], "SyncToken": tax_doc["SyncToken"], "TxnTaxDetail": taxes},
+                     "t2")  # fmt: skip
+    rate = rate_key(Decimal(str(taxes["TaxLine"][-1]["TaxLineDetail"]["TaxPercent"]))) + "%"
+    found = {(str(d.category), d.order_number, d.component) for d in company.reconcile().errors}
+    assert found == {
+        ("total_mismatch", _number_of(company, parse_id(line_doc)), "lines"),
+        ("tax_mismatch", _number_of(company, parse_id(tax_doc)), rate),
+    }
 
 
 def test_config_and_auth_problems_exit_2(
