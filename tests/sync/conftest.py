@@ -126,6 +126,7 @@ from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
 from wixqb_nb import money  # noqa: E402
+from wixqb_nb.clients._limits import Limits  # noqa: E402
 from wixqb_nb.config import Config  # noqa: E402
 from wixqb_nb.init.sandbox import init_sandbox, load_secrets_env  # noqa: E402
 from wixqb_nb.mapping.markers import parse_marker  # noqa: E402
@@ -154,7 +155,9 @@ class SyncEnv:
         return state_dir(self.config, self.config_path)
 
     statuses: Counter[int] = field(default_factory=Counter)
-    qbo_limits: Any = None
+    # QBO's published limits, but a limiter of its own: the process-wide one is per realm, and every
+    # sandbox of the same seed has the same realm id, so tests would share (and drain) one budget
+    qbo_limits: Any = field(default_factory=Limits)
 
     def _count(self, response: Any) -> None:
         self.statuses[response.status_code] += 1

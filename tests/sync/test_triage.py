@@ -71,6 +71,8 @@ def test_posting_the_order_resolves_its_errors_except_the_kept(ledger: Ledger) -
     other = record_error(ledger, order_id="ob", message="first", now=NOW)
     assert resolve_order_errors(ledger, "oa", now=LATER, keep=[keep]) == 1
     assert {r.id: r.status for r in list_errors(ledger)} == {a: "resolved", keep: "open", other: "open"}
+    assert resolve_order_errors(ledger, "oa", now=LATER) == 1  # with nothing to keep, all of them
+    assert {r.id: r.status for r in list_errors(ledger)} == {a: "resolved", keep: "resolved", other: "open"}
 
 
 def test_unknown_ids_and_bad_targets_are_config_errors(ledger: Ledger) -> None:

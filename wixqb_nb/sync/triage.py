@@ -80,10 +80,11 @@ def record_error(
 def resolve_order_errors(ledger: Ledger, order_id: str, *, now: dt.datetime, keep: Iterable[int] = ()) -> int:
     """Mark the open/retried errors of ``order_id`` resolved, except ids in ``keep``; return how many."""
     kept = list(keep)
-    marks = ",".join("?" * len(kept)) or "NULL"
+    # (no "NOT IN (NULL)" for an empty list: in SQL that is never true)
+    spare = f" AND id NOT IN ({','.join('?' * len(kept))})" if kept else ""
     cur = ledger.execute(
-        f"UPDATE errors SET status = 'resolved', last_seen = ? WHERE order_id = ?"
-        f" AND status IN ('open', 'retried') AND id NOT IN ({marks})",
+        "UPDATE errors SET status = 'resolved', last_seen = ? WHERE order_id = ?"
+        f" AND status IN ('open', 'retried'){spare}",
         (iso(now), order_id, *kept),
     )
     return cur.rowcount
