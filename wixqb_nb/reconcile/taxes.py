@@ -67,7 +67,7 @@ class TaxGrid:
         self.q_amount = ints(qbo_taxes["amount"])
         # The grid of (compared order, rate) cells, both sides.
         t = len(self.keys)
-        ws, qs = w_slot >= 0, q_slot >= 0
+        ws, qs = _compared(w_slot), _compared(q_slot)
         w_cell = w_slot[ws] * t + self.w_key[ws]
         q_cell = q_slot[qs] * t + self.q_key[qs]
         if nb * t <= _DENSE_LIMIT:
@@ -117,6 +117,12 @@ class TaxGrid:
                 name = key if key == TOTAL_TAX_KEY else f"{key}%"
             out.append(TaxTieOut(key, name, _dec(w_sum[k]), _dec(q_sum[k]), _dec(ab[k])))
         return tuple(out)
+
+
+def _compared(slots: Rows) -> Any:
+    """Rows on a compared order: a mask, or a whole slice when every row is (no copy then)."""
+    mask = slots >= 0
+    return slice(None) if mask.all() else mask
 
 
 def _sums(codes: Rows, amounts: Rows, n: int) -> Rows:
