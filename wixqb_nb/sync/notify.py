@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from wixqb_nb.config import EmailMode, EmailReport
+from wixqb_nb.reporting.data import ReportData
 from wixqb_nb.sync.ledger import Ledger
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class RunSummary:
     message: str = ""
     errors: tuple[str, ...] = ()
     workbook: Path | None = None
+    report: ReportData | None = None
 
     @property
     def failed(self) -> bool:
@@ -85,7 +87,12 @@ def summary_text(summary: RunSummary) -> str:
 
 
 def build_message(settings: EmailReport, summary: RunSummary) -> EmailMessage:
-    """The email: subject with the outcome, summary body, the workbook attached when there is one."""
+    """The email: the reporting part's report email when the run wrote a report, otherwise (a run
+    that failed before reconciling) a plain summary with the workbook attached when there is one."""
+    if summary.report is not None and summary.workbook is not None and summary.workbook.is_file():
+        from wixqb_nb.reporting.email import build_email
+
+        return build_email(summary.report, summary.workbook, settings.sender, settings.recipients)
     msg = EmailMessage()
     tag = {0: "OK", 1: "problems", 2: "FAILED"}.get(summary.exit_code, summary.outcome)
     msg["Subject"] = f"[wixqb] sync run {summary.run_id} {tag} ({summary.realm_id})"

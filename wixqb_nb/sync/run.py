@@ -30,6 +30,7 @@ from wixqb_nb.config import Config
 from wixqb_nb.errors import RunLockedError, WixQbError
 from wixqb_nb.mapping import Plan, PostedDoc, plan
 from wixqb_nb.reconcile import ReconResult
+from wixqb_nb.reporting.data import ReportData
 from wixqb_nb.sync.apply import Applier, ApplyResult
 from wixqb_nb.sync.fetch import Fetched, fetch_changes, first_watermark
 from wixqb_nb.sync.ledger import Ledger, ledger_path
@@ -63,6 +64,7 @@ class RunResult:
     plan: Plan | None = None
     requests: dict[str, int] = field(default_factory=dict)
     email: str = "skipped"
+    report: ReportData | None = None
 
 
 class RequestCounter:
@@ -198,6 +200,7 @@ def _email(
         message=result.message,
         errors=tuple(f"order {p.get('source_id', '')}: {p.get('message', '')}" for p in result.errors),
         workbook=result.workbook,
+        report=result.report,
     )
     return notify_run(
         config.general.email,
@@ -312,7 +315,7 @@ class _Run:
             self.ledger, the_plan.orders, applied, orders, run_id=self.run_id, now=self.clock()
         )
         self._count(settled, applied)
-        recon, workbook = self._reconcile(fetched, the_plan, frame, settled, report_dir)
+        recon, report, workbook = self._reconcile(fetched, the_plan, frame, settled, report_dir)
         exit_code = (
             1 if (settled.failed or settled.partial or (recon is not None and not recon.matches())) else 0
         )
@@ -320,7 +323,7 @@ class _Run:
         message = f"{settled.posted} posted, {settled.failed} failed, {settled.partial} to retry"
         self._finish(outcome, watermark=watermark, message=message)
         return RunResult(self.run_id, outcome, exit_code, dict(self.counts), frame, settled.problems, recon,
-                         workbook, message, watermark, the_plan, dict(self.counter.counts))  # fmt: skip
+                         workbook, message, watermark, the_plan, dict(self.counter.counts), report=report)  # fmt: skip
 
     def _plan(self, fetched: Fetched) -> Plan:
         if not fetched.orders:
@@ -371,11 +374,11 @@ class _Run:
         frame: pd.DataFrame,
         settled: Settled,
         report_dir: str | Path | None,
-    ) -> tuple[ReconResult | None, Path | None]:
+    ) -> tuple[ReconResult | None, ReportData | None, Path | None]:
         planned = {o.order_id for o in the_plan.orders if o.status != "skipped"}
         orders = [o for o in fetched.orders if o.id in planned]
         if not orders:
-            return None, None
+            return None, None, None
         recon = reconcile_run(
             self.config,
             self.qbo,
@@ -384,8 +387,8 @@ class _Run:
             documents=self.ledger.documents(order_ids=[o.id for o in orders]),
         )
         if report_dir is None:
-            return recon, None
-        _, path = write_report(
+            return recon, None, None
+        report, path = write_report(
             self.config,
             run_id=self.run_id,
             started_at=self.now,
@@ -394,4 +397,4 @@ class _Run:
             errors=settled.problems,
             report_dir=Path(report_dir),
         )
-        return recon, path
+        return recon, report, path
