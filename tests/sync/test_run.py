@@ -73,16 +73,18 @@ def test_new_orders_payments_refunds_edits_and_cancellations_are_reflected(
          "products": list(store.products.values()) if isinstance(store.products, dict) else store.products},
         seed=3, hours=1, now=dt.datetime.now(dt.UTC),
     )  # fmt: skip
-    new_ids = {o["id"] for o in changes["new_orders"]}
-    env.sb.add_orders(changes["new_orders"], [t for t in changes["transactions"] if t["orderId"] in new_ids])
-    receipts = {parse_id(d): d for d in docs["SalesReceipt"]}
-    invoices = {parse_id(d): d for d in docs["Invoice"]}
+    # new orders, a payment settling the oldest open invoice, a partial refund of a recent order
+    was_unpaid = {oid for oid, o in store.orders.items() if o.get("paymentStatus") == "NOT_PAID"}
+    env.sb.add_orders(changes["new_orders"] + changes["updated_orders"], changes["transactions"])
+    busy = {o["id"] for o in changes["updated_orders"]}
+    settled = [oid for oid in busy if oid in was_unpaid]
+    receipts = {parse_id(d): d for d in docs["SalesReceipt"] if parse_id(d) not in busy}
+    invoices = {parse_id(d): d for d in docs["Invoice"] if parse_id(d) not in busy}
     paid = [oid for oid in receipts if store.orders[oid].get("status") == "APPROVED"]
     unpaid = [oid for oid in invoices if store.orders[oid].get("paymentStatus") == "NOT_PAID"]
     to_cancel, to_touch, to_refund = paid[0], paid[1], paid[2]
     env.sb.add_refund(to_refund, amount="5.00")
-    # an open invoice gets a line edited, then half of it paid (it stays an invoice: a paid receipt
-    # edited upwards, or an invoice fully paid, would change document type; see the report)
+    # another open invoice gets a line edited, then half of it paid
     to_edit = to_pay = unpaid[0]
     line = store.orders[to_edit]["lineItems"][0]
     env.sb.edit_order(to_edit, line["id"], quantity=int(line["quantity"]) + 1)
@@ -113,6 +115,14 @@ def test_new_orders_payments_refunds_edits_and_cancellations_are_reflected(
     assert sum(1 for k in marked if k[0] == to_pay and k[1] == "payment") == 1
     for refund in store.transactions[to_refund].get("refunds") or []:
         assert (to_refund, "refund", refund["id"]) in marked
+    for oid in settled:  # fully paid later: still the one invoice, now with its payment
+        assert Decimal(str(by_order[oid]["Balance"])) == 0
+        assert [parse_id(d) for d in after["Invoice"]].count(oid) == 1
+        assert oid not in [parse_id(d) for d in after["SalesReceipt"]]
+        assert sum(1 for k in marked if k[0] == oid and k[1] == "payment") >= 1
+    for oid in busy - set(settled):
+        for refund in store.transactions[oid].get("refunds") or []:
+            assert (oid, "refund", refund["id"]) in marked
     newest = store.transactions[to_refund]["refunds"][-1]["id"]
     assert env.totals()[(to_refund, "refund", newest)] == "5.00"
     assert env.run().counts["writes_ok"] == 0  # and then it is quiet again
