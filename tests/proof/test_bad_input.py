@@ -267,15 +267,6 @@ def test_one_broken_field_is_refused_or_planned_safely_and_never_touches_another
             assert w.wix_total >= 0 and w.predicted_total.is_finite()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an order Wix returns twice in one search (updated while the pages were read, so it moves to "
-    "a later page: cursor paging over a changing updatedDate sort) is planned twice: fetch_changes keeps "
-    "every search result in Fetched.orders without removing repeated ids, and plan() then plans the "
-    "same sale/customer/payment writes twice under the same idempotency keys. Fix (sync/fetch.py, one "
-    "line after the search): candidates = list({o.id: o for o in candidates}.values()), which keeps the "
-    "newest version of each order.",
-)
 def test_an_order_returned_twice_by_the_search_is_fetched_and_planned_once(
     company: Company, tmp_path: Path
 ) -> None:

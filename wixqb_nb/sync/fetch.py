@@ -88,7 +88,9 @@ def fetch_changes(
         candidates = _by_ids(wix, order_ids, out)
         forced = True
     else:
-        candidates = list(wix.iter_orders(updated_since=since, updated_until=until, on_progress=tick))
+        found = wix.iter_orders(updated_since=since, updated_until=until, on_progress=tick)
+        # an order updated while the pages are read comes back on a later page too: keep its newest version
+        candidates = list({o.id: o for o in found}.values())
         forced = False
     out.seen = len(candidates)
     for order in candidates:
