@@ -21,17 +21,31 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from wixqb_nb import money
 from wixqb_nb.errors import LedgerError
+from wixqb_nb.sync._rows import DocumentRow, OrderRow, RunRow, WriteIntent, WriteRow, from_row
 from wixqb_nb.sync._schema import MIGRATIONS, TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = [
+    "DocumentRow",
+    "Ledger",
+    "OrderRow",
+    "RunRow",
+    "WriteIntent",
+    "WriteRow",
+    "iso",
+    "ledger_path",
+    "parse_iso",
+    "payload_hash",
+    "request_id_for",
+]
 
 T = TypeVar("T")
 
@@ -75,122 +89,6 @@ def ledger_path(state_dir: str | Path, realm_id: str) -> Path:
     """Where the ledger of company ``realm_id`` lives inside ``state_dir``."""
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", realm_id) or "default"
     return Path(state_dir) / f"ledger-{safe}.sqlite"
-
-
-# --- rows -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunRow:
-    """One run (``runs`` table)."""
-
-    id: int
-    started_at: str
-    finished_at: str | None
-    realm_id: str
-    config_hash: str
-    dry_run: int
-    since: str | None
-    until: str | None
-    order_filter: str | None
-    outcome: str
-    watermark: str | None
-    orders_seen: int
-    orders_posted: int
-    orders_failed: int
-    orders_skipped: int
-    writes_ok: int
-    writes_failed: int
-    writes_unknown: int
-    requests: int
-    message: str
-    pid: int | None
-
-
-@dataclass(frozen=True)
-class OrderRow:
-    """What the ledger knows of one Wix order (``orders`` table)."""
-
-    order_id: str
-    number: str
-    updated_date: str
-    state: str
-    detail: str
-    first_run_id: int | None
-    last_run_id: int | None
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class DocumentRow:
-    """A QBO object the sync posted or adopted (``documents`` table)."""
-
-    id: int
-    order_id: str
-    kind: str
-    source_id: str
-    entity: str
-    qbo_id: str
-    doc_number: str | None
-    txn_date: str | None
-    sync_token: str
-    total: str | None
-    payload_hash: str
-    idempotency_key: str
-    run_id: int
-    last_run_id: int
-    status: str
-    created_at: str
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class WriteRow:
-    """One write attempted against QBO (``writes`` table)."""
-
-    id: int
-    run_id: int
-    idempotency_key: str
-    request_id: str
-    order_id: str
-    kind: str
-    source_id: str
-    entity: str
-    operation: str
-    qbo_id: str | None
-    doc_number: str | None
-    txn_date: str | None
-    marker: str | None
-    lookup_name: str | None
-    payload_hash: str
-    intent_at: str
-    outcome: str
-    outcome_at: str | None
-    resolution: str
-    fault_code: str
-    fault_message: str
-
-
-@dataclass(frozen=True)
-class WriteIntent:
-    """What :meth:`Ledger.record_intents` stores before a write is sent."""
-
-    idempotency_key: str
-    order_id: str
-    kind: str
-    source_id: str
-    entity: str
-    operation: str
-    payload_hash: str
-    qbo_id: str | None = None
-    doc_number: str | None = None
-    txn_date: str | None = None
-    marker: str | None = None
-    lookup_name: str | None = None
-
-
-def _row(cls: type[T], row: sqlite3.Row) -> T:
-    return cls(**{f.name: row[f.name] for f in fields(cls)})  # type: ignore[arg-type]
 
 
 # --- the ledger -----------------------------------------------------------------------------------
@@ -345,11 +243,11 @@ class Ledger:
     def run(self, run_id: int) -> RunRow | None:
         """Run ``run_id``, or None."""
         row = self._db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
-        return _row(RunRow, row) if row else None
+        return from_row(RunRow, row) if row else None
 
     def runs(self) -> list[RunRow]:
         """Every run, oldest first."""
-        return [_row(RunRow, r) for r in self._db.execute("SELECT * FROM runs ORDER BY id")]
+        return [from_row(RunRow, r) for r in self._db.execute("SELECT * FROM runs ORDER BY id")]
 
     def last_watermark(self) -> dt.datetime | None:
         """The watermark of the latest run that advanced it (None before the first complete run)."""
@@ -363,7 +261,7 @@ class Ledger:
     def order(self, order_id: str) -> OrderRow | None:
         """The ledger's row of ``order_id``, or None."""
         row = self._db.execute("SELECT * FROM orders WHERE order_id = ?", (order_id,)).fetchone()
-        return _row(OrderRow, row) if row else None
+        return from_row(OrderRow, row) if row else None
 
     def orders(self, order_ids: Iterable[str] | None = None) -> dict[str, OrderRow]:
         """Rows by order id (all of them when ``order_ids`` is None)."""
@@ -377,7 +275,7 @@ class Ledger:
                 rows += self._db.execute(
                     f"SELECT * FROM orders WHERE order_id IN ({marks})", chunk
                 ).fetchall()
-        return {r["order_id"]: _row(OrderRow, r) for r in rows}
+        return {r["order_id"]: from_row(OrderRow, r) for r in rows}
 
     def set_order(
         self,
@@ -511,14 +409,14 @@ class Ledger:
                 ).fetchall()
         else:
             rows = self._db.execute("SELECT * FROM documents ORDER BY id").fetchall()
-        return [_row(DocumentRow, r) for r in rows]
+        return [from_row(DocumentRow, r) for r in rows]
 
     def document(self, entity: str, qbo_id: str) -> DocumentRow | None:
         """The ledger's copy of one QBO object, or None."""
         row = self._db.execute(
             "SELECT * FROM documents WHERE entity = ? AND qbo_id = ?", (entity, qbo_id)
         ).fetchone()
-        return _row(DocumentRow, row) if row else None
+        return from_row(DocumentRow, row) if row else None
 
     # -- writes -----------------------------------------------------------------------------------
 
@@ -575,7 +473,7 @@ class Ledger:
     def unknown_writes(self) -> list[WriteRow]:
         """Writes whose outcome nobody recorded (crash, kill, lost response), oldest first."""
         rows = self._db.execute("SELECT * FROM writes WHERE outcome = 'unknown' ORDER BY id").fetchall()
-        return [_row(WriteRow, r) for r in rows]
+        return [from_row(WriteRow, r) for r in rows]
 
     def writes(self, *, run_id: int | None = None) -> list[WriteRow]:
         """Writes of one run (or all), oldest first."""
@@ -583,7 +481,7 @@ class Ledger:
             rows = self._db.execute("SELECT * FROM writes ORDER BY id").fetchall()
         else:
             rows = self._db.execute("SELECT * FROM writes WHERE run_id = ? ORDER BY id", (run_id,)).fetchall()
-        return [_row(WriteRow, r) for r in rows]
+        return [from_row(WriteRow, r) for r in rows]
 
     # -- notifications ----------------------------------------------------------------------------
 
