@@ -189,3 +189,15 @@ def test_cdc_returns_changes_since(qbo: Any) -> None:
     c = qbo.create("Customer", {"DisplayName": unique("Cdc")}, key("cdc"))
     changes = qbo.cdc(["Customer"], since)
     assert c["Id"] in {x["Id"] for x in changes["Customer"]}
+
+
+def test_a_batch_of_queries_only_sends_no_requestid_and_reads_fresh_data(kit: Any, qbo: Any) -> None:
+    tag = unique("Fresh")
+    query = BatchItem("query", "Customer", qbo_query.select_where("Customer", DisplayName=tag), key("fresh-q"))
+    kit.recorder.requests.clear()
+    assert qbo.batch([query])[0].data == {}
+    qbo.create("Customer", {"DisplayName": tag}, key("fresh-c"))
+    again = qbo.batch([query])[0].data
+    assert again is not None and [c["DisplayName"] for c in again["Customer"]] == [tag]
+    posts = [r for r in kit.recorder.requests if r.url.path.endswith("/batch")]
+    assert len(posts) == 2 and all("requestid" not in r.url.params for r in posts)

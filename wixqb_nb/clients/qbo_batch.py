@@ -86,8 +86,17 @@ def run_batch(client: QboClient, items: Sequence[BatchItem], gate: Any = None) -
     """Send one batch (<= 30 items) and map each answer back to its item by ``bId``."""
     if not 0 < len(items) <= MAX_BATCH:
         raise errors.ConfigError(f"a QBO batch holds 1 to {MAX_BATCH} items, not {len(items)}")
+    # A batch of queries only reads: it is safe to retry as it is, and a requestid would make QBO
+    # replay the first answer to the same queries on a later run (stale data).
+    reads_only = all(it.operation == "query" for it in items)
     data = client.call(
-        "POST", "batch", body=_request_body(items), request_id=batch_request_id(items), batch=True, gate=gate
+        "POST",
+        "batch",
+        body=_request_body(items),
+        request_id=None if reads_only else batch_request_id(items),
+        retry_safe=True if reads_only else None,
+        batch=True,
+        gate=gate,
     )
     by_bid = {
         str(r.get("bId")): r for r in (data or {}).get("BatchItemResponse") or [] if isinstance(r, dict)
