@@ -146,3 +146,27 @@ def test_throttling_is_retried_to_success(store: dict[str, Any]) -> None:
         got = [client.get_order(i).id for i in ids]
         assert got == ids
         assert client.core.retries_total > 0
+
+
+def test_an_order_the_models_refuse_is_named_and_the_listing_goes_on(store: dict[str, Any]) -> None:
+    import copy
+
+    from wixqb_nb.clients.wix import InvalidOrder, InvalidOrderError
+    from wixqb_nb.sandbox import SandboxServer
+
+    small = {"orders": copy.deepcopy(store["orders"][:5]), "transactions": [], "products": []}
+    broken = small["orders"][2]
+    broken["lineItems"][0]["quantity"] = "several"
+    with SandboxServer(store=small, limits=False) as sb:
+        client, _ = _client(sb)
+        refused: list[InvalidOrder] = []
+        got = [o.id for o in client.iter_orders(on_invalid=refused.append)]
+        assert got == [o["id"] for o in small["orders"] if o is not broken]
+        assert [(r.order_id, r.number, r.field) for r in refused] == [
+            (broken["id"], broken["number"], "lineItems.0.quantity")
+        ]
+        assert "'several'" in refused[0].message
+        with pytest.raises(InvalidOrderError, match=r"lineItems\.0\.quantity"):
+            list(client.iter_orders())
+        with pytest.raises(errors.ApiDecodeError):
+            client.get_order(broken["id"])

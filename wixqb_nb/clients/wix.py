@@ -12,14 +12,57 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from pydantic import ValidationError
 
 from wixqb_nb import errors, money
 from wixqb_nb.clients._http import DEFAULT_TIMEOUT, HttpCore, RetryPolicy
 from wixqb_nb.clients._log import register_secret
 from wixqb_nb.models.wix import Order, OrderTransactions, Product
+
+
+@dataclass(frozen=True)
+class InvalidOrder:
+    """A Wix order the models refuse: which order, which field and why (for the ledger and report)."""
+
+    order_id: str
+    number: str
+    updated_date: str
+    field: str
+    message: str
+
+
+class InvalidOrderError(errors.ApiDecodeError):
+    """Raised when an order from Wix cannot be read into the models (see :class:`InvalidOrder`)."""
+
+    def __init__(self, invalid: InvalidOrder) -> None:
+        super().__init__(
+            f"Wix order {invalid.number or invalid.order_id}: {invalid.field}: {invalid.message}",
+            service="wix",
+        )
+        self.invalid = invalid
+
+
+def parse_order(raw: Any) -> Order:
+    """Read one Wix order dict into the model, or raise :class:`InvalidOrderError` naming the field."""
+    try:
+        return Order.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "(order)"
+        raw_d = raw if isinstance(raw, dict) else {}
+        invalid = InvalidOrder(
+            order_id=str(raw_d.get("id") or ""),
+            number=str(raw_d.get("number") or ""),
+            updated_date=str(raw_d.get("updatedDate") or ""),
+            field=field,
+            message=f"{first['msg']} (got {first.get('input')!r:.60})",
+        )
+        raise InvalidOrderError(invalid) from exc
+
 
 __all__ = ["WixAppToken", "WixClient"]
 
@@ -230,24 +273,36 @@ class WixClient:
         app_ids: Iterable[str] | None = None,
         page_size: int = MAX_PAGE,
         on_progress: Progress | None = None,
+        on_invalid: Callable[[InvalidOrder], None] | None = None,
     ) -> Iterator[Order]:
         """Every order matching the filters, sorted by ``updatedDate`` ascending, across all pages.
 
         ``app_ids`` keeps orders with at least one line from those apps (Stores, Bookings...).
-        ``on_progress(1)`` is called per order (``tqdm.update`` fits).
+        ``on_progress(1)`` is called per order (``tqdm.update`` fits). An order the models refuse
+        (an amount ``"abc"``, ``lineItems: null``...) is handed to ``on_invalid`` and the listing
+        goes on; without ``on_invalid`` it raises :class:`~wixqb_nb.errors.ApiDecodeError`.
         """
         search: dict[str, Any] = {"sort": [{"fieldName": "updatedDate", "order": "ASC"}]}
         flt = self.orders_filter(updated_since, updated_until, payment_statuses, app_ids)
         if flt:
             search["filter"] = flt
         for raw in self.iter_order_dicts(search, page_size):
-            yield Order.model_validate(raw)
+            try:
+                yield parse_order(raw)
+            except InvalidOrderError as exc:
+                if on_invalid is None:
+                    raise
+                on_invalid(exc.invalid)
             if on_progress is not None:
                 on_progress(1)
 
     def get_order(self, order_id: str) -> Order:
-        """One order by id (:class:`~wixqb_nb.errors.NotFoundError` when Wix has none)."""
-        return Order.model_validate(self.call("GET", f"/ecom/v1/orders/{order_id}").get("order") or {})
+        """One order by id (:class:`~wixqb_nb.errors.NotFoundError` when Wix has none).
+
+        Raises :class:`InvalidOrderError` (an :class:`~wixqb_nb.errors.ApiDecodeError`) when the
+        models refuse the order.
+        """
+        return parse_order(self.call("GET", f"/ecom/v1/orders/{order_id}").get("order") or {})
 
     def transactions_for(
         self, order_ids: Iterable[str], on_progress: Progress | None = None

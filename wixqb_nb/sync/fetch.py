@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from wixqb_nb.clients.wix import WixClient
+from wixqb_nb.clients.wix import InvalidOrder, InvalidOrderError, WixClient
 from wixqb_nb.config import Config
 from wixqb_nb.errors import NotFoundError
 from wixqb_nb.models.wix import Order, OrderTransactions
@@ -38,6 +38,8 @@ class Fetched:
     unchanged: int = 0
     ignored: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    #: orders Wix returned that the models refuse; each becomes an error of that order only
+    invalid: list[InvalidOrder] = field(default_factory=list)
     max_updated: dt.datetime | None = None
 
 
@@ -88,7 +90,9 @@ def fetch_changes(
         candidates = _by_ids(wix, order_ids, out)
         forced = True
     else:
-        found = wix.iter_orders(updated_since=since, updated_until=until, on_progress=tick)
+        found = wix.iter_orders(
+            updated_since=since, updated_until=until, on_progress=tick, on_invalid=out.invalid.append
+        )
         # an order updated while the pages are read comes back on a later page too: keep its newest version
         candidates = list({o.id: o for o in found}.values())
         forced = False
@@ -127,4 +131,6 @@ def _by_ids(wix: WixClient, ids: Iterable[str], out: Fetched) -> list[Order]:
             found.append(wix.get_order(oid))
         except NotFoundError:
             out.missing.append(oid)
+        except InvalidOrderError as exc:
+            out.invalid.append(exc.invalid)
     return found

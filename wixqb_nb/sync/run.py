@@ -25,10 +25,10 @@ import httpx
 import pandas as pd
 
 from wixqb_nb.clients.qbo import QboClient
-from wixqb_nb.clients.wix import WixClient
+from wixqb_nb.clients.wix import InvalidOrder, WixClient
 from wixqb_nb.config import Config
-from wixqb_nb.errors import RunLockedError, WixQbError
-from wixqb_nb.mapping import Plan, PostedDoc, plan
+from wixqb_nb.errors import MappingError, RunLockedError, WixQbError
+from wixqb_nb.mapping import OrderPlan, Plan, PostedDoc, plan
 from wixqb_nb.reconcile import ReconResult
 from wixqb_nb.reporting.data import ReportData
 from wixqb_nb.sync.apply import Applier, ApplyResult
@@ -115,6 +115,17 @@ def posted_by_order(ledger: Ledger, order_ids: Sequence[str]) -> dict[str, dict[
             voided=d.status == "voided",
         )
     return out
+
+
+def _refused_plan(bad: InvalidOrder) -> OrderPlan:
+    """The plan of an order the models refused: one error naming the field, nothing to write."""
+    error = MappingError(
+        f"Wix sent a value that cannot be read: {bad.message}",
+        source_id=bad.number or bad.order_id,
+        field=bad.field,
+        hint="correct the order in Wix (or report it to Wix); the next run picks it up once it changes",
+    )
+    return OrderPlan(order_id=bad.order_id, order_number=bad.number, errors=(error,))
 
 
 def sync_run(
@@ -326,14 +337,16 @@ class _Run:
                          workbook, message, watermark, the_plan, dict(self.counter.counts), report=report)  # fmt: skip
 
     def _plan(self, fetched: Fetched) -> Plan:
+        refused = tuple(_refused_plan(bad) for bad in fetched.invalid)
         if not fetched.orders:
-            return Plan(())
+            return Plan(refused)
         nonce = f"{self.run_id}:{self.now.isoformat()}"
         snapshot = LazySnapshot(self.qbo, nonce=nonce).get()
         posted = posted_by_order(self.ledger, [o.id for o in fetched.orders])
-        return plan(
+        planned = plan(
             fetched.orders, fetched.transactions, self.config, snapshot, now=self.now, posted_by_order=posted
         )
+        return Plan(planned.orders + refused) if refused else planned
 
     def _apply(self, the_plan: Plan) -> ApplyResult:
         applier = Applier(
