@@ -338,6 +338,14 @@ class Taxes(_Strict):
     us_override_automated_tax: bool = Field(
         True, description="US companies: send Wix's tax as TotalTax so QBO's automated tax matches Wix"
     )
+    qbo_rounding: Literal["auto", "line", "total"] = Field(
+        "auto",
+        description="how the QBO company rounds tax: per line, per rate on the total, or auto (US total, else line)",
+    )
+    qbo_keeps_sent_tax: bool = Field(
+        True,
+        description="QBO keeps the per-rate tax amounts (TaxLine / TotalTax) we send; false: QBO recomputes, the rounding item absorbs the gap",
+    )
 
 
 # --- step 9: payments ---------------------------------------------------------------------------

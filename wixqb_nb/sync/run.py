@@ -39,7 +39,7 @@ from wixqb_nb.sync.notify import RunSummary, notify_run
 from wixqb_nb.sync.outcome import Settled, settle_orders
 from wixqb_nb.sync.report import reconcile_run, write_report
 from wixqb_nb.sync.resolve import resolve_unknown
-from wixqb_nb.sync.snapshot import LazySnapshot
+from wixqb_nb.sync.snapshot import LazySnapshot, tax_options
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int | None], None]
@@ -341,7 +341,7 @@ class _Run:
         if not fetched.orders:
             return Plan(refused)
         nonce = f"{self.run_id}:{self.now.isoformat()}"
-        snapshot = LazySnapshot(self.qbo, nonce=nonce).get()
+        snapshot = LazySnapshot(self.qbo, nonce=nonce, **tax_options(self.config)).get()
         posted = posted_by_order(self.ledger, [o.id for o in fetched.orders])
         planned = plan(
             fetched.orders, fetched.transactions, self.config, snapshot, now=self.now, posted_by_order=posted

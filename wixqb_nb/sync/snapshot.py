@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from wixqb_nb.clients.qbo import BatchItem, QboClient
+from wixqb_nb.config import Config
 from wixqb_nb.errors import ApiError, AuthenticationError
 from wixqb_nb.mapping.snapshot import QboSnapshot, TaxRounding
 
@@ -88,13 +89,30 @@ def load_snapshot(
     )
 
 
+def tax_options(config: Config) -> dict[str, Any]:
+    """The snapshot's tax assumptions from ``config.taxes`` (QBO's real rounding varies by region)."""
+    rounding = config.taxes.qbo_rounding
+    return {
+        "tax_rounding": None if rounding == "auto" else rounding,
+        "honours_tax_override": config.taxes.qbo_keeps_sent_tax,
+    }
+
+
 class LazySnapshot:
     """The run's snapshot, read from QBO on first use and kept for the rest of the run."""
 
-    def __init__(self, qbo: QboClient, *, nonce: str, tax_rounding: TaxRounding | None = None) -> None:
+    def __init__(
+        self,
+        qbo: QboClient,
+        *,
+        nonce: str,
+        tax_rounding: TaxRounding | None = None,
+        honours_tax_override: bool = True,
+    ) -> None:
         self._qbo = qbo
         self._nonce = nonce
         self._tax_rounding = tax_rounding
+        self._honours = honours_tax_override
         self._value: QboSnapshot | None = None
 
     @property
@@ -105,5 +123,10 @@ class LazySnapshot:
     def get(self) -> QboSnapshot:
         """The snapshot (reads QBO the first time)."""
         if self._value is None:
-            self._value = load_snapshot(self._qbo, nonce=self._nonce, tax_rounding=self._tax_rounding)
+            self._value = load_snapshot(
+                self._qbo,
+                nonce=self._nonce,
+                tax_rounding=self._tax_rounding,
+                honours_tax_override=self._honours,
+            )
         return self._value

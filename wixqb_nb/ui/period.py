@@ -72,7 +72,7 @@ def load_period(
             config.general.time_zone
         )[0]
     from wixqb_nb.sync.connect import build_clients
-    from wixqb_nb.sync.snapshot import load_snapshot
+    from wixqb_nb.sync.snapshot import load_snapshot, tax_options
 
     with build_clients(config, config_path=config_path, env=os.environ if env is None else env) as clients:
         wix = clients.wix
@@ -81,6 +81,6 @@ def load_period(
         else:
             orders = list(wix.iter_orders(updated_since=start, updated_until=window[1]))
         transactions = wix.transactions_for([o.id for o in orders]) if orders else {}
-        snapshot = load_snapshot(clients.qbo, nonce=f"preview:{now.isoformat()}")
+        snapshot = load_snapshot(clients.qbo, nonce=f"preview:{now.isoformat()}", **tax_options(config))
     posted = read_posted(config, config_path, [o.id for o in orders])
     return Period(config, tuple(orders), transactions, snapshot, start, window[1], now, posted)
