@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from wixqb_nb import money
-from wixqb_nb.models.wix import Order, OrderTransactions, Product
+from wixqb_nb.models.wix import Order, OrderTransactions, Price, Product
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "wix_doc_store.json"
 
@@ -126,3 +126,24 @@ def test_products_parse_with_variant_skus(store: dict[str, Any]) -> None:
     assert any(p.skus() for p in products)
     priced = [p for p in products if p.price_data and p.price_data.price is not None]
     assert priced and all(isinstance(p.price_data.price, Decimal) for p in priced if p.price_data)
+
+
+def test_price_is_a_light_value_that_validates_and_dumps_like_a_model() -> None:
+    raw = {"amount": "2.0", "formattedAmount": "$2.00", "currency": "CAD"}
+    order = Order.model_validate({"id": "o", "priceSummary": {"total": raw, "tax": {"amount": 1}}})
+    ps = order.price_summary
+    assert ps is not None and ps.total == Price(Decimal("2.0"), "$2.00", {"currency": "CAD"})
+    assert ps.tax is not None and ps.tax.amount == Decimal(1) and ps.tax.formatted_amount is None
+    dumped = order.model_dump(by_alias=True, exclude_none=True)
+    assert dumped["priceSummary"]["total"] == {
+        "amount": Decimal("2.0"),
+        **{k: raw[k] for k in raw if k != "amount"},
+    }
+    assert dumped["priceSummary"]["tax"] == {"amount": Decimal(1)}  # no formattedAmount: excluded
+    as_json = order.model_dump(mode="json", by_alias=True, exclude_none=True)
+    assert as_json["priceSummary"]["total"]["amount"] == "2.0"  # exact text, never a float
+    assert Order.model_validate(as_json) == order
+    assert ps.total.model_copy(update={"amount": Decimal(3)}).amount == Decimal(3) != ps.total.amount
+    for bad in ({"formattedAmount": "$1"}, "12.50", {"amount": 1.5}, {"amount": "1", "formattedAmount": 2}):
+        with pytest.raises(ValidationError):
+            Order.model_validate({"id": "o", "priceSummary": {"total": bad}})
