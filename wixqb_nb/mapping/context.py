@@ -3,7 +3,7 @@
 Planning thousands of orders reads the same settings over and over (modules, statuses, the time
 zone, the tax mapping, tender accounts); a :class:`Context` holds them ready, with caches of the
 lookups whose answer depends only on the configuration and the snapshot (tax code by Wix tax,
-deposit account and payment method by Wix tender). Build one per run with :meth:`Context.of`; it
+deposit account and payment method by Wix tender, existing QBO item by SKU). Build one per run with :meth:`Context.of`; it
 must not outlive a change to either input.
 """
 
@@ -35,6 +35,8 @@ class Context:
     start: dt.date | None
     codes: CodeCache = field(default_factory=dict)
     tenders: dict[tuple[str, str], Refs] = field(default_factory=dict)
+    #: QBO items found by SKU (existing items only: new ones depend on the plan's pending writes).
+    items: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, config: Config, snap: QboSnapshot) -> Context:

@@ -10,7 +10,7 @@ when within ``advanced.rounding_max``, and is an error above it. Never a silent 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from wixqb_nb import money
@@ -22,11 +22,12 @@ from wixqb_nb.mapping.snapshot import QboSnapshot, TaxCodeInfo
 from wixqb_nb.mapping.tax import (
     CENT,
     US_NON,
+    US_TAX,
     RatePrediction,
     WixTax,
     find_code,
     inclusive_net,
-    predict_rates,
+    q2,
     split_by_rate,
 )
 from wixqb_nb.mapping.types import PlannedLine, PlannedWrite
@@ -35,6 +36,9 @@ from wixqb_nb.models.wix import LineItem, LineTaxDetails, LineTaxInfo, Order
 ZERO = Decimal("0")
 SHIPPING_ITEM_ID = "SHIPPING_ITEM_ID"
 NO_TAX = WixTax(ZERO, None)
+#: Builds a named tuple from a tuple of all its fields without the Python-level ``__new__`` call
+#: (planning builds tens of thousands).
+_new = tuple.__new__
 
 
 @dataclass(slots=True)
@@ -79,54 +83,84 @@ def wix_tax(
     info: LineTaxInfo | None, details: LineTaxDetails | None, fallback_rate: Decimal | None
 ) -> WixTax:
     """Read a charge's tax from the current block, else the deprecated one."""
-    if info is not None and info.tax_amount is not None:
-        rate = info.tax_rate
-        breakdown = info.tax_breakdown
-        if not breakdown:
-            return WixTax(info.tax_amount.amount, rate)
-        parts = []
-        names = []
-        known = True
-        rates = ZERO
-        for b in breakdown:
-            label = b.tax_name or ""
-            part_rate = b.rate
-            parts.append((label, part_rate, b.tax_amount.amount if b.tax_amount else ZERO))
-            if label:
-                names.append(label)
-            if part_rate is None:
-                known = False
-            else:
-                rates += part_rate
-        if rate is None and known:
-            rate = rates
-        return WixTax(info.tax_amount.amount, rate, tuple(parts), " + ".join(names) if names else None)
-    amount = details.total_tax.amount if details is not None and details.total_tax is not None else ZERO
-    rate = details.tax_rate if details is not None else None
+    if info is not None:
+        total = info.tax_amount
+        if total is not None:
+            breakdown = info.tax_breakdown
+            if not breakdown:
+                return _new(WixTax, (total.amount, info.tax_rate, (), None))
+            return _broken_down(total.amount, info.tax_rate, breakdown)
+    amount = ZERO
+    rate = None
+    if details is not None:
+        rate = details.tax_rate
+        if details.total_tax is not None:
+            amount = details.total_tax.amount
     if amount != 0 and not rate:
         rate = fallback_rate  # Wix's manual order-level rate (taxSummary.manualTaxRate)
-    return WixTax(amount, rate)
+    return _new(WixTax, (amount, rate, (), None))
+
+
+def _broken_down(amount: Decimal, rate: Decimal | None, breakdown: list[Any]) -> WixTax:
+    """A tax with Wix's per-jurisdiction parts; its name is the parts' names joined with " + "."""
+    parts = []
+    names = []
+    known = True
+    rates = ZERO
+    for b in breakdown:
+        label = b.tax_name or ""
+        part_rate = b.rate
+        part = b.tax_amount
+        parts.append((label, part_rate, part.amount if part is not None else ZERO))
+        if label:
+            names.append(label)
+        if part_rate is None:
+            known = False
+        else:
+            rates += part_rate
+    if rate is None and known:
+        rate = rates
+    return _new(WixTax, (amount, rate, tuple(parts), " + ".join(names) if names else None))
 
 
 def collect_charges(order: Order) -> list[Charge]:
     """Product lines, shipping and fees of ``order`` as charges (no QBO lookups yet)."""
+    return _collect(order)[0]
+
+
+def _collect(order: Order) -> tuple[list[Charge], Decimal]:
+    """:func:`collect_charges`, and the discounts Wix spread into the lines (read in the same pass)."""
+    spread = ZERO
     manual = order.tax_summary.manual_tax_rate if order.tax_summary else None
     if order.tax_info is not None and order.tax_info.manual_tax_rate:
         manual = order.tax_info.manual_tax_rate
     inclusive = order.tax_included_in_prices
     out: list[Charge] = []
-    for line in order.line_items:  # the hot loop of planning: _net_gross and _describe inlined
-        tax = wix_tax(line.tax_info, line.tax_details, manual)
-        after = line.total_price_after_tax
-        if inclusive and after is not None:
-            gross = after.amount
-            net = gross - tax.amount
+    for line in order.line_items:  # the hot loop of planning: wix_tax, _net_gross, _describe inlined
+        discount = line.total_discount
+        if discount is not None:
+            spread += discount.amount
+        info = line.tax_info
+        total = info.tax_amount if info is not None else None
+        if total is not None:
+            breakdown = info.tax_breakdown  # type: ignore[union-attr]
+            if breakdown:
+                tax = _broken_down(total.amount, info.tax_rate, breakdown)  # type: ignore[union-attr]
+            else:
+                tax = _new(WixTax, (total.amount, info.tax_rate, (), None))  # type: ignore[union-attr]
         else:
-            before = line.total_price_before_tax
-            net = before.amount if before is not None else line.net_total
-            gross = net + tax.amount
+            tax = wix_tax(None, line.tax_details, manual)
+        tax_amount = tax[0]
+        price = line.total_price_after_tax
+        if inclusive and price is not None:
+            gross = price.amount
+            net = gross - tax_amount
+        else:
+            price = line.total_price_before_tax
+            net = price.amount if price is not None else line.net_total
+            gross = net + tax_amount
         qty = line.quantity
-        if qty == 0 and net == 0 and tax.amount == 0:
+        if qty == 0 and net == 0 and tax_amount == 0:
             continue
         desc = _describe(line) if line.description_lines else line.name
         out.append(Charge("product", line.id, desc, qty, net, gross, tax, None, US_NON, ZERO, [], line))
@@ -142,7 +176,7 @@ def collect_charges(order: Order) -> list[Charge]:
         net, gross = _net_gross(fee.net_total, None, tax.amount, inclusive)
         if net != 0 or tax.amount != 0:
             out.append(Charge("fee", fee.id or fee.code or "fee", fee.name or "Fee", 1, net, gross, tax))
-    return out
+    return out, spread
 
 
 def _net_gross(before: Decimal, after: Any, tax: Decimal, inclusive: bool) -> tuple[Decimal, Decimal]:
@@ -159,14 +193,19 @@ def _describe(line: LineItem) -> str:
     return f"{line.name} ({opts})" if opts else line.name
 
 
-def unspread_discount(order: Order) -> Decimal:
-    """The part of ``priceSummary.discount`` Wix did not spread into lines or shipping."""
+def unspread_discount(order: Order, lines_spread: Decimal | None = None) -> Decimal:
+    """The part of ``priceSummary.discount`` Wix did not spread into lines or shipping.
+
+    ``lines_spread``: the lines' ``totalDiscount`` summed, when the caller already has it.
+    """
     ps = order.price_summary
     if ps is None or ps.discount is None:
         return ZERO
-    spread = ZERO
-    for line in order.line_items:
-        spread += line.discount
+    if lines_spread is None:
+        lines_spread = ZERO
+        for line in order.line_items:
+            lines_spread += line.discount
+    spread = lines_spread
     cost = order.shipping_info.cost if order.shipping_info else None
     if cost is not None and cost.discount is not None and cost.total_price_before_tax is None:
         spread += cost.discount.amount
@@ -195,8 +234,8 @@ def build_sale(
                 hint="re-read the order from Wix; it may be incomplete",
             )
         ]
-    charges = collect_charges(order)
-    discount = unspread_discount(order)
+    charges, spread = _collect(order)
+    discount = unspread_discount(order, spread)
     if discount > 0:
         if config.advanced.discount_item is None:
             errors.append(
@@ -222,26 +261,89 @@ def build_sale(
                     item=EntityChoice(ref.id, ref.name),
                 )
             )
+    code_errors = _resolve(charges, order, config, snap, pending, ctx, errors)
+    if errors or code_errors:
+        return errors + code_errors
+    return _finish(order, config, snap, charges, wix_total, notes, ctx)
+
+
+def _resolve(
+    charges: list[Charge],
+    order: Order,
+    config: Config,
+    snap: QboSnapshot,
+    pending: Pending,
+    ctx: Context,
+    item_errors: list[MappingError],
+) -> list[MappingError]:
+    """Give each charge its QBO item and tax code, in one pass; returns the tax-code errors.
+
+    Item errors go to ``item_errors`` (reported before the tax-code errors). An order-wide
+    discount line takes the products' code when they share one, else the untaxed code.
+    """
+    errors: list[MappingError] = []
+    product_codes: list[TaxCodeInfo | str] = []
+    has_discount = False
+    is_us = ctx.is_us
+    cache = ctx.codes
+    known = ctx.items
     for ch in charges:
         role = ch.role
         if role == "product":
-            got = resolve_item(ch.line, order, config, snap, pending)  # type: ignore[arg-type]
-        elif role == "fee":
-            got = _fee_item(ch, order, config, snap, pending)
+            line: Any = ch.line
+            sku = line.sku
+            got: Any = known.get(sku) if sku else None
+            if got is None:
+                got = resolve_item(line, order, config, snap, pending)
+                if got.__class__ is MappingError:
+                    item_errors.append(got)
+                else:
+                    ch.item = got
+                    if sku and got.write is None and not got.depends_on:
+                        known[sku] = got
+            else:
+                ch.item = got
         elif role == "shipping":
             ship = config.advanced.shipping_item
             ch.item = EntityChoice(ship.id, ship.name) if ship else EntityChoice(SHIPPING_ITEM_ID, "Shipping")
+        elif role == "fee":
+            got = _fee_item(ch, order, config, snap, pending)
+            if got.__class__ is MappingError:
+                item_errors.append(got)
+            else:
+                ch.item = got
+        elif role == "discount":
+            has_discount = True
             continue
+        tax = ch.tax
+        rate = tax.rate
+        taxed = tax.amount != 0 or (rate is not None and rate != 0)
+        if is_us:
+            code: Any = US_TAX if taxed else US_NON
         else:
-            continue
-        if got.__class__ is MappingError:
-            errors.append(got)
-        else:
-            ch.item = got  # type: ignore[assignment]
-    _assign_codes(charges, order, config, snap, errors, ctx)
-    if errors:
-        return errors
-    return _finish(order, config, snap, charges, wix_total, notes, ctx)
+            code = cache.get((taxed, tax.name, rate))
+            if code is None:
+                where = f"{role} {ch.source_id}" if role != "shipping" else "shipping"
+                code = find_code(tax, config, snap, order_id=order.id, where=where, cache=cache)
+                if code.__class__ is MappingError:
+                    errors.append(code)
+                    continue
+        ch.code = code
+        if role == "product":
+            product_codes.append(code)
+    if has_discount:
+        ids = {c.id if isinstance(c, TaxCodeInfo) else c for c in product_codes}
+        for ch in charges:
+            if ch.role == "discount":
+                if len(ids) == 1:
+                    ch.code = product_codes[0]
+                else:
+                    code = find_code(NO_TAX, config, snap, order_id=order.id, where="discount", cache=cache)
+                    if isinstance(code, MappingError):
+                        errors.append(code)
+                    else:
+                        ch.code = code
+    return errors
 
 
 def _fee_item(
@@ -264,41 +366,45 @@ def _fee_item(
     return got
 
 
-def _assign_codes(
-    charges: list[Charge],
-    order: Order,
-    config: Config,
-    snap: QboSnapshot,
-    errors: list[MappingError],
-    ctx: Context,
-) -> None:
-    product_codes: list[TaxCodeInfo | str] = []
-    has_discount = False
+def _amounts(
+    charges: list[Charge], inclusive: bool, currency: str | None
+) -> tuple[list[RatePrediction], Decimal, Decimal]:
+    """Set each charge's QBO ``amount`` and Wix tax per rate; return the per-rate prediction
+    (:func:`~wixqb_nb.mapping.tax.predict_rates`, computed in the same pass), the sum of the
+    amounts and the tax Wix charged on the charges."""
+    acc: dict[str, list[Any]] = {}  # rate id -> [rate, base, tax rounded per line, Wix's tax]
+    net_sum = ZERO
+    charged = ZERO
     for ch in charges:
-        if ch.role == "discount":
-            has_discount = True
-            continue
-        where = f"{ch.role} {ch.source_id}" if ch.role != "shipping" else "shipping"
-        code = find_code(ch.tax, config, snap, order_id=order.id, where=where, cache=ctx.codes)
-        if code.__class__ is MappingError:
-            errors.append(code)
-            continue
-        ch.code = code  # type: ignore[assignment]
-        if ch.role == "product":
-            product_codes.append(code)  # type: ignore[arg-type]
-    if not has_discount:
-        return
-    ids = {c.id if isinstance(c, TaxCodeInfo) else c for c in product_codes}
-    for ch in charges:
-        if ch.role == "discount":
-            if len(ids) == 1:
-                ch.code = product_codes[0]
-            else:
-                code = find_code(NO_TAX, config, snap, order_id=order.id, where="discount", cache=ctx.codes)
-                if isinstance(code, MappingError):
-                    errors.append(code)
-                else:
-                    ch.code = code
+        tax = ch.tax
+        charged += tax.amount
+        code = ch.code
+        if code.__class__ is TaxCodeInfo:
+            amount = inclusive_net(ch.gross, code) if inclusive else ch.net
+            ch.amount = amount
+            parts = split_by_rate(tax, code, currency)
+            ch.wix_parts = parts
+            n_parts = len(parts)
+            i = 0
+            for rate in code.rates:
+                row = acc.get(rate.id)
+                if row is None:
+                    row = acc[rate.id] = [rate, ZERO, ZERO, ZERO]
+                row[1] += amount
+                row[2] += (amount * rate.fraction).quantize(CENT, ROUND_HALF_UP)
+                if i < n_parts:
+                    row[3] += parts[i]
+                i += 1
+        else:
+            amount = ch.gross if inclusive else ch.net
+            ch.amount = amount
+            ch.wix_parts = []
+        net_sum += amount
+    rates = [
+        _new(RatePrediction, (row[0], row[1], row[2], q2(row[1] * row[0].fraction), row[3]))
+        for row in acc.values()
+    ]
+    return rates, net_sum, charged
 
 
 def _finish(
@@ -314,19 +420,9 @@ def _finish(
     is_us = ctx.is_us
     inclusive = order.tax_included_in_prices and not is_us
     wix_tax_total = order.total_tax
-    charged = ZERO
-    for ch in charges:
-        charged += ch.tax.amount
-        code = ch.code
-        if code.__class__ is TaxCodeInfo:
-            ch.amount = inclusive_net(ch.gross, code) if inclusive else ch.net
-            ch.wix_parts = split_by_rate(ch.tax, code, currency)
-        else:
-            ch.amount = ch.gross if inclusive else ch.net
-            ch.wix_parts = []
+    rates, net_sum, charged = _amounts(charges, inclusive, currency)
     if wix_tax_total is None:
         wix_tax_total = charged
-    rates = predict_rates((ch.amount, ch.code, ch.wix_parts) for ch in charges)
     unallocated = wix_tax_total - charged
     if unallocated != 0 and not is_us:
         if not rates:
@@ -348,9 +444,7 @@ def _finish(
     predicted_tax, tax_detail = _tax_detail(order, config, snap, rates, wix_tax_total, notes)
     predicted = None
     if predicted_tax is not None:
-        predicted = ZERO
-        for ch in charges:
-            predicted += ch.amount
+        predicted = net_sum
         for v in predicted_tax.values():
             predicted += v
     rounding = ZERO
@@ -390,16 +484,7 @@ def _finish(
             )
         )
         predicted = wix_total
-    lines, planned = _lines(charges, config, inclusive)
-    writes: list[PlannedWrite] = []
-    depends: set[str] = set()
-    for ch in charges:
-        chosen = ch.item
-        if chosen is not None:
-            if chosen.write is not None:
-                writes.append(chosen.write)
-            if chosen.depends_on:
-                depends.update(chosen.depends_on)
+    lines, planned, writes, depends = _lines(charges, config, inclusive)
     return SaleDraft(
         lines=lines,
         planned=planned,
@@ -468,17 +553,49 @@ def _tax_detail(
 
 def _lines(
     charges: list[Charge], config: Config, inclusive: bool
-) -> tuple[list[dict[str, Any]], list[PlannedLine]]:
+) -> tuple[list[dict[str, Any]], list[PlannedLine], list[PlannedWrite], set[str]]:
+    """The QBO lines and preview lines of the charges, and the item writes and ``$ref`` keys they need.
+
+    ``Qty`` and ``UnitPrice`` keep ``Amount == Qty x UnitPrice`` exactly (QBO error 6070
+    otherwise): a quantity whose unit price does not come out in whole cents is posted as Qty 1 at
+    the line total, its description keeping ``"3 x 12.99"``.
+    """
     lines: list[dict[str, Any]] = []
     planned: list[PlannedLine] = []
+    writes: list[PlannedWrite] = []
+    depends: set[str] = set()
     cls = config.advanced.default_class
     cls_id = cls.id if cls is not None else None
     for ch in charges:
-        qty, unit, desc = _qty_unit(ch)
-        code = ch.code.id if ch.code.__class__ is TaxCodeInfo else ch.code
+        qty = ch.qty
+        amount = ch.amount
+        desc = ch.description
+        if qty > 1:
+            unit = amount / qty
+            cents = unit.quantize(CENT)
+            if unit == cents and cents * qty == amount:
+                unit = cents
+            else:
+                desc = f"{desc} ({qty} x {(ch.net / qty).quantize(CENT)})"
+                qty, unit = 1, amount
+        else:
+            qty, unit = 1, amount
+        code = ch.code
+        if code.__class__ is TaxCodeInfo:
+            code = code.id
         item = ch.item
+        if item is not None:
+            item_ref = {"value": item[0]}
+            item_name = item[1]
+            if item[2] is not None:
+                writes.append(item[2])
+            if item[3]:
+                depends.update(item[3])
+        else:
+            item_ref = {"value": SHIPPING_ITEM_ID}
+            item_name = "Shipping"
         detail: dict[str, Any] = {
-            "ItemRef": {"value": item.value} if item is not None else {"value": SHIPPING_ITEM_ID},
+            "ItemRef": item_ref,
             "Qty": qty,
             "UnitPrice": unit,
             "TaxCodeRef": {"value": code},
@@ -490,39 +607,28 @@ def _lines(
         lines.append(
             {
                 "DetailType": "SalesItemLineDetail",
-                "Amount": ch.amount,
+                "Amount": amount,
                 "Description": desc if len(desc) <= 4000 else desc[:4000],
                 "SalesItemLineDetail": detail,
             }
         )
         planned.append(
-            PlannedLine(
-                ch.role,
-                desc,
-                item.name if item is not None else "Shipping",
-                _DEC[qty] if qty < 10 else Decimal(qty),
-                unit,
-                ch.amount,
-                code,  # type: ignore[arg-type]
-                ch.net,
-                ch.tax.amount,
+            _new(
+                PlannedLine,
+                (
+                    ch.role,
+                    desc,
+                    item_name,
+                    _DEC[qty] if qty < 10 else Decimal(qty),
+                    unit,
+                    amount,
+                    code,
+                    ch.net,
+                    ch.tax.amount,
+                ),
             )
         )
-    return lines, planned
+    return lines, planned, writes, depends
 
 
 _DEC = [Decimal(i) for i in range(10)]
-
-
-def _qty_unit(ch: Charge) -> tuple[int, Decimal, str]:
-    """``Qty`` and ``UnitPrice`` with ``Amount == Qty x UnitPrice`` exactly (QBO error 6070 otherwise)."""
-    qty = ch.qty
-    if qty > 1:
-        amount = ch.amount
-        unit = amount / qty
-        cents = unit.quantize(CENT)
-        if unit == cents and cents * qty == amount:
-            return qty, cents, ch.description
-        gross_unit = (ch.net / qty).quantize(CENT)
-        return 1, amount, f"{ch.description} ({qty} x {gross_unit})"
-    return qty if qty > 1 else 1, ch.amount, ch.description
