@@ -21,7 +21,6 @@ from pydantic_core import CoreSchema, core_schema
 from pydantic_core.core_schema import SerializationInfo
 
 from wixqb_nb import money
-
 from wixqb_nb.models._base import Measure, Money, Text, WixModel
 
 ZERO = Decimal("0")
