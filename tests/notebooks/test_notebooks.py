@@ -128,8 +128,15 @@ def test_wixqb_run_syncs_into_a_report_folder_without_secrets(company: Any, tmp_
 def test_a_failed_run_raises_so_papermill_exits_non_zero(
     company: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from wixqb_nb.sync.connect import secrets_file_for
+
     monkeypatch.delenv("WIXQB_WIX_API_KEY")
-    run = run_sync_notebook(company.config, now=dt.datetime.now(dt.UTC), report_root=tmp_path)
+    secrets = secrets_file_for(company.config)  # the sandbox's secrets file would supply the key
+    secrets.rename(secrets.with_suffix(".away"))
+    try:
+        run = run_sync_notebook(company.config, now=dt.datetime.now(dt.UTC), report_root=tmp_path)
+    finally:
+        secrets.with_suffix(".away").rename(secrets)
     assert run.exit_code == 2
     assert run.error.startswith("ConfigError") and "WIXQB_WIX_API_KEY" in run.error
     executed = nbformat.read(run.notebook, as_version=4)

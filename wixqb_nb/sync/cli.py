@@ -10,7 +10,6 @@ Secrets come from the environment (``WIXQB_WIX_API_KEY``, ``WIXQB_QBO_CLIENT_ID`
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,13 +36,7 @@ def _now() -> dt.datetime:
 def _load(config_path: Path) -> Config:
     from wixqb_nb.config_file import load_config
 
-    config = load_config(config_path)
-    secrets = config_path.with_name(config_path.stem + ".secrets.env")
-    if secrets.is_file() and not os.environ.get("WIXQB_WIX_API_KEY"):
-        from wixqb_nb.init.sandbox import load_secrets_env
-
-        load_secrets_env(secrets)
-    return config
+    return load_config(config_path)
 
 
 def parse_when(text: str, time_zone: str, *, end: bool = False) -> dt.datetime | None:

@@ -3,7 +3,8 @@
 Secrets never come from the config: the Wix API key from ``WIXQB_WIX_API_KEY``, the QBO app's
 client id and secret from ``WIXQB_QBO_CLIENT_ID`` / ``WIXQB_QBO_CLIENT_SECRET``, the QBO tokens
 from the 0600 token file ``connection.token_file`` names (or ``WIXQB_QBO_REFRESH_TOKEN`` /
-``WIXQB_QBO_ACCESS_TOKEN`` when there is no file yet). A relative ``token_file`` or ``state_dir``
+``WIXQB_QBO_ACCESS_TOKEN`` when there is no file yet). A variable that is unset may come from the
+0600 ``<config>.secrets.env`` that ``wixqb init --sandbox`` writes next to the config. A relative ``token_file`` or ``state_dir``
 is taken from the folder of the config file, so a scheduled run finds the same files whatever its
 working directory.
 """
@@ -39,6 +40,23 @@ def state_dir(config: Config, config_path: str | Path | None = None) -> Path:
     """The folder of the ledger and locks (``connection.state_dir``, relative to the config file)."""
     base = Path(config_path).resolve().parent if config_path else None
     return resolve_path(config.connection.state_dir, base)
+
+
+def secrets_file_for(config_path: str | Path) -> Path:
+    """The 0600 ``<config>.secrets.env`` that ``wixqb init`` writes next to a sandbox config."""
+    path = Path(config_path)
+    return path.with_name(path.stem + ".secrets.env")
+
+
+def with_secrets_file(environ: Mapping[str, str], config_path: str | Path | None) -> Mapping[str, str]:
+    """``environ`` completed by the secrets file next to the config; the environment wins."""
+    if config_path is None or not secrets_file_for(config_path).is_file():
+        return environ
+    from wixqb_nb.init.sandbox import load_secrets_env
+
+    from_file: dict[str, str] = {}
+    load_secrets_env(secrets_file_for(config_path), from_file)
+    return {**from_file, **environ}
 
 
 def _http(event_hooks: Mapping[str, list[Hook]] | None) -> httpx.Client:
@@ -88,7 +106,7 @@ def build_clients(
     ConfigError
         When a secret is missing (the message names the variable to set).
     """
-    environ = os.environ if env is None else env
+    environ = with_secrets_file(os.environ if env is None else env, config_path)
     conn = config.connection
     key = environ.get("WIXQB_WIX_API_KEY", "")
     if not key:

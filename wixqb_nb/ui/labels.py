@@ -79,6 +79,8 @@ _FR: dict[str, str] = {
     "taxes.mappings": "Taxes Wix → codes de taxe QBO",
     "taxes.untaxed_code": "Code pour les lignes non taxées",
     "taxes.us_override_automated_tax": "Imposer la taxe Wix (É.-U.)",
+    "taxes.qbo_rounding": "Arrondi de la taxe dans QBO",
+    "taxes.qbo_keeps_sent_tax": "QBO garde les montants de taxe envoyés",
     "payments.enabled": "Enregistrer les paiements",
     "payments.default_deposit_account": "Compte de dépôt par défaut",
     "payments.methods": "Modes de paiement",
