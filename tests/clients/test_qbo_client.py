@@ -193,7 +193,9 @@ def test_cdc_returns_changes_since(qbo: Any) -> None:
 
 def test_a_batch_of_queries_only_sends_no_requestid_and_reads_fresh_data(kit: Any, qbo: Any) -> None:
     tag = unique("Fresh")
-    query = BatchItem("query", "Customer", qbo_query.select_where("Customer", DisplayName=tag), key("fresh-q"))
+    query = BatchItem(
+        "query", "Customer", qbo_query.select_where("Customer", DisplayName=tag), key("fresh-q")
+    )
     kit.recorder.requests.clear()
     assert qbo.batch([query])[0].data == {}
     qbo.create("Customer", {"DisplayName": tag}, key("fresh-c"))
