@@ -29,6 +29,7 @@ from wixqb_nb.clients.wix import InvalidOrder, WixClient
 from wixqb_nb.config import Config
 from wixqb_nb.errors import MappingError, RunLockedError, WixQbError
 from wixqb_nb.mapping import OrderPlan, Plan, PostedDoc, plan
+from wixqb_nb.models.wix import Order
 from wixqb_nb.reconcile import ReconResult
 from wixqb_nb.reporting.data import ReportData
 from wixqb_nb.sync.apply import Applier, ApplyResult
@@ -321,12 +322,12 @@ class _Run:
                                       "hint": e.hint} for e in the_plan.errors],
                              plan=the_plan, requests=dict(self.counter.counts))  # fmt: skip
         applied = self._apply(the_plan)
-        orders = {o.id: o for o in fetched.orders}
+        orders = {o.id: o for o in fetched.orders}  # parsed again once, for the states and the read-back
         settled = settle_orders(
             self.ledger, the_plan.orders, applied, orders, run_id=self.run_id, now=self.clock()
         )
         self._count(settled, applied)
-        recon, report, workbook = self._reconcile(fetched, the_plan, frame, settled, report_dir)
+        recon, report, workbook = self._reconcile(fetched, orders, the_plan, frame, settled, report_dir)
         exit_code = (
             1 if (settled.failed or settled.partial or (recon is not None and not recon.matches())) else 0
         )
@@ -342,7 +343,8 @@ class _Run:
             return Plan(refused)
         nonce = f"{self.run_id}:{self.now.isoformat()}"
         snapshot = LazySnapshot(self.qbo, nonce=nonce, **tax_options(self.config)).get()
-        posted = posted_by_order(self.ledger, [o.id for o in fetched.orders])
+        posted = posted_by_order(self.ledger, fetched.orders.ids)
+        # fetched.orders parses its orders a page at a time as plan walks them: only plans pile up
         planned = plan(
             fetched.orders, fetched.transactions, self.config, snapshot, now=self.now, posted_by_order=posted
         )
@@ -383,13 +385,14 @@ class _Run:
     def _reconcile(
         self,
         fetched: Fetched,
+        by_id: Mapping[str, Order],
         the_plan: Plan,
         frame: pd.DataFrame,
         settled: Settled,
         report_dir: str | Path | None,
     ) -> tuple[ReconResult | None, ReportData | None, Path | None]:
         planned = {o.order_id for o in the_plan.orders if o.status != "skipped"}
-        orders = [o for o in fetched.orders if o.id in planned]
+        orders = [o for o in by_id.values() if o.id in planned]
         if not orders:
             return None, None, None
         recon = reconcile_run(
