@@ -49,8 +49,10 @@ class Pending:
 
     customers: dict[str, str] = field(default_factory=dict)
     items: dict[str, str] = field(default_factory=dict)
-    #: Reused customers by buyer identity: a returning buyer skips the name work.
+    #: Customers by buyer identity (existing ones, and new ones without their create write).
     buyers: dict[tuple[str, str, str | None, str, str], EntityChoice] = field(default_factory=dict)
+    #: The same by the order's raw buyer fields (see :func:`resolve_customer`).
+    raw: dict[tuple[Any, ...], EntityChoice] = field(default_factory=dict)
 
 
 class EntityChoice(NamedTuple):
@@ -70,10 +72,39 @@ def resolve_customer(
     order: Order, config: Config, snap: QboSnapshot, pending: Pending
 ) -> EntityChoice | MappingError:
     """The customer the order's documents are booked to (see the module docstring)."""
+    billing = order.billing_info.contact_details if order.billing_info else None
+    buyer_info = order.buyer_info
+    contact = buyer_info.contact_id if buyer_info else None
+    # Everything the answer depends on besides the run's config and snapshot: a returning buyer
+    # is answered from ``pending.raw`` without the name work.
+    raw = (
+        config.advanced.customer_mode,
+        billing.first_name if billing else None,
+        billing.last_name if billing else None,
+        billing.company if billing else None,
+        buyer_info.email if buyer_info else None,
+        order.currency,
+        contact or order.id,
+    )
+    known = pending.raw.get(raw)
+    if known is not None:
+        if known.depends_on:  # created earlier in this plan: a fresh placeholder for this payload
+            return EntityChoice(ref(known.depends_on[0]), known.name, None, known.depends_on)
+        return known
+    got = _customer(order, config, snap, pending, billing)
+    if not isinstance(got, MappingError):
+        pending.raw[raw] = (
+            got if got.write is None else EntityChoice(got.value, got.name, None, got.depends_on)
+        )
+    return got
+
+
+def _customer(
+    order: Order, config: Config, snap: QboSnapshot, pending: Pending, billing: Any
+) -> EntityChoice | MappingError:
     currency = (order.currency or snap.home_currency or "").upper()
     foreign = snap.multicurrency and bool(currency) and currency != (snap.home_currency or "").upper()
     mode = config.advanced.customer_mode
-    billing = order.billing_info.contact_details if order.billing_info else None
     person = (billing.full_name if billing else "") or (order.email or "")
     company = (billing.company or "").strip() if billing else ""
     email = (order.email or "").lower() or None
@@ -94,10 +125,13 @@ def resolve_customer(
     buyer = (mode.value, base, match_email, currency, tag)
     known = pending.buyers.get(buyer)
     if known is not None:
+        if known.depends_on:  # created earlier in this plan: a fresh placeholder for this payload
+            return EntityChoice(ref(known.depends_on[0]), known.name, None, known.depends_on)
         return known
     got = _resolve_customer(order, snap, pending, base, match_email, currency, foreign, company, tag)
-    if got.write is None:
-        pending.buyers[buyer] = got
+    pending.buyers[buyer] = (
+        got if got.write is None else EntityChoice(got.value, got.name, None, got.depends_on)
+    )
     return got
 
 

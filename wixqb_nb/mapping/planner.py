@@ -542,18 +542,22 @@ def plan(
     pending = Pending()
     ctx = Context.of(config, snapshot)
     posted_by_order = posted_by_order or {}
+    get_txs = transactions_by_id.get
+    get_posted = posted_by_order.get
     return Plan(
         orders=tuple(
-            plan_order(
-                o,
-                transactions_by_id.get(o.id),
-                config,
-                snapshot,
-                now=now,
-                posted=posted_by_order.get(o.id),
-                pending=pending,
-                ctx=ctx,
-            )
-            for o in orders
+            [
+                plan_order(
+                    o,
+                    get_txs(o.id),
+                    config,
+                    snapshot,
+                    now=now,
+                    posted=get_posted(o.id),
+                    pending=pending,
+                    ctx=ctx,
+                )
+                for o in orders
+            ]
         )
     )

@@ -103,24 +103,18 @@ def wix_tax(
 
 def _broken_down(amount: Decimal, rate: Decimal | None, breakdown: list[Any]) -> WixTax:
     """A tax with Wix's per-jurisdiction parts; its name is the parts' names joined with " + "."""
-    parts = []
-    names = []
-    known = True
-    rates = ZERO
-    for b in breakdown:
-        label = b.tax_name or ""
-        part_rate = b.rate
-        part = b.tax_amount
-        parts.append((label, part_rate, part.amount if part is not None else ZERO))
-        if label:
-            names.append(label)
-        if part_rate is None:
-            known = False
-        else:
-            rates += part_rate
-    if rate is None and known:
-        rate = rates
-    return _new(WixTax, (amount, rate, tuple(parts), " + ".join(names) if names else None))
+    parts = tuple(
+        [
+            (b.tax_name or "", b.rate, b.tax_amount.amount if b.tax_amount is not None else ZERO)
+            for b in breakdown
+        ]
+    )
+    if rate is None:
+        rates = [p[1] for p in parts]
+        if None not in rates:
+            rate = sum(rates, ZERO)
+    names = [p[0] for p in parts if p[0]]
+    return _new(WixTax, (amount, rate, parts, " + ".join(names) if names else None))
 
 
 def collect_charges(order: Order) -> list[Charge]:
@@ -382,11 +376,19 @@ def _amounts(
         if code.__class__ is TaxCodeInfo:
             amount = inclusive_net(ch.gross, code) if inclusive else ch.net
             ch.amount = amount
-            parts = split_by_rate(tax, code, currency)
+            code_rates = code.rates
+            wix = tax[2]
+            n = len(code_rates)
+            if n > 1 and len(wix) == n:  # split_by_rate's common case: Wix's parts in the code's order
+                parts = [p[2] for p, r in zip(wix, code_rates, strict=True) if p[1] == r.fraction]
+                if len(parts) != n or sum(parts, ZERO) != tax[0]:
+                    parts = split_by_rate(tax, code, currency)
+            else:
+                parts = split_by_rate(tax, code, currency)
             ch.wix_parts = parts
             n_parts = len(parts)
             i = 0
-            for rate in code.rates:
+            for rate in code_rates:
                 row = acc.get(rate.id)
                 if row is None:
                     row = acc[rate.id] = [rate, ZERO, ZERO, ZERO]
