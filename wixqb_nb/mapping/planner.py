@@ -64,8 +64,16 @@ def local_date(when: dt.datetime | None, time_zone: str | ZoneInfo) -> dt.date |
     return aware.astimezone(tz).date()
 
 
-def select(order: Order, config: Config, *, posted: bool, ctx: Context | None = None) -> Skip | None:
-    """Why the order is not synced, or ``None`` when it is."""
+def select(
+    order: Order,
+    config: Config,
+    *,
+    posted: bool,
+    ctx: Context | None = None,
+    day: dt.date | None = None,
+) -> Skip | None:
+    """Why the order is not synced, or ``None`` when it is (``day``: its local creation date, when
+    the caller has it)."""
     if ctx is None:
         ctx = Context.of(config, QboSnapshot())
     status = (order.status or "").upper()
@@ -83,7 +91,8 @@ def select(order: Order, config: Config, *, posted: bool, ctx: Context | None = 
         return Skip(f"unpaid ({pay}) orders sync only for Wix Stores with orders.unpaid_stores_orders")
     start = ctx.start
     if start is not None:
-        day = local_date(order.created_date, ctx.tz)
+        if day is None:
+            day = local_date(order.created_date, ctx.tz)
         if day is None or day < start:
             return Skip(f"created {day} before the integration start date {start}")
     return None
@@ -137,7 +146,8 @@ def _plan(
 ) -> OrderPlan:
     number = order.number or order.id
     sale_posted = posted.get(("sale", order.id))
-    skip = select(order, config, posted=sale_posted is not None, ctx=ctx)
+    created = local_date(order.created_date, ctx.tz)
+    skip = select(order, config, posted=sale_posted is not None, ctx=ctx, day=created)
     if skip is not None:
         return OrderPlan(order.id, number, skip=skip)
     if sale_posted is not None and (order.status or "").upper() == "CANCELED":
@@ -165,7 +175,7 @@ def _plan(
     if errors or isinstance(customer, MappingError) or isinstance(draft, list):
         return OrderPlan(order.id, number, errors=tuple(errors))
     tz = ctx.tz
-    txn_date = (local_date(order.created_date, tz) or local_date(now, tz) or now.date()).isoformat()
+    txn_date = (created or local_date(now, tz) or now.date()).isoformat()
     payments = txs.payments if txs else []
     entity, notes = _document_type(order, payments, config, ctx)
     if sale_posted is not None and sale_posted.entity in SALE_ENTITIES:

@@ -145,8 +145,8 @@ def _collect(order: Order) -> tuple[list[Charge], Decimal]:
         else:
             tax = wix_tax(None, line.tax_details, manual)
         tax_amount = tax[0]
-        price = line.total_price_after_tax
-        if inclusive and price is not None:
+        price = line.total_price_after_tax if inclusive else None
+        if price is not None:
             gross = price.amount
             net = gross - tax_amount
         else:
