@@ -238,10 +238,12 @@ def test_advance_store_moves_the_store_on() -> None:
         advance_store(store, seed=9, now=datetime(2025, 4, 2, 15, 0))
 
 
-@pytest.mark.slow
-def test_generation_speed_100k() -> None:
+@pytest.mark.soak  # 20 s of generation; benchmarks/sandbox_speed.py times it in `make bench`
+def test_a_100k_store_has_unique_orders_and_numbers() -> None:
     began = time.perf_counter()
     store = generate_store(100_000, seed=1)
     elapsed = time.perf_counter() - began
-    assert len(store["orders"]) == 100_000
+    orders = store["orders"]
+    assert len(orders) == 100_000
+    assert len({o["id"] for o in orders}) == len({o["number"] for o in orders}) == 100_000
     print(f"\ndemo store: 100,000 orders generated in {elapsed:.1f} s ({100_000 / elapsed:,.0f} orders/s)")
