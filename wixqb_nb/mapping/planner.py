@@ -152,6 +152,9 @@ def _plan(
         return OrderPlan(order.id, number, skip=skip)
     if sale_posted is not None and (order.status or "").upper() == "CANCELED":
         return _void(order, sale_posted, snap, posted)
+    foreign = _foreign_currency(order, snap)
+    if foreign is not None:
+        return OrderPlan(order.id, number, errors=(foreign,))
     errors: list[MappingError] = []
     customer = resolve_customer(order, config, snap, pending)
     if isinstance(customer, MappingError):
@@ -251,6 +254,28 @@ def _plan(
     if draft.notes or extra_notes:
         notes = notes + draft.notes + extra_notes
     return OrderPlan(order.id, number, writes=tuple(writes), notes=tuple(notes))
+
+
+def _foreign_currency(order: Order, snap: QboSnapshot) -> MappingError | None:
+    """An error when a single-currency company gets an order in another currency.
+
+    Without multicurrency QBO books every amount in the home currency, so a USD order in a CAD
+    company would post its USD figures as CAD. Unknown currencies (the order's or the company's)
+    are not judged.
+    """
+    if snap.multicurrency:
+        return None
+    currency = (order.currency or "").strip().upper()
+    home = (snap.home_currency or "").strip().upper()
+    if not currency or not home or currency == home:
+        return None
+    return MappingError(
+        f"the order is in {currency} but the QBO company books only {home} (multicurrency is off)",
+        source_id=order.id,
+        field="currency",
+        hint=f"turn on multicurrency in QBO (Account and settings > Advanced), "
+        f"or leave {currency} orders out of the sync",
+    )
 
 
 def _document_type(
