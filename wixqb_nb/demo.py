@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from wixqb_nb.config_file import load_config, save_config
-from wixqb_nb.init.sandbox import init_sandbox, load_secrets_env, sandbox_connection
+from wixqb_nb.init.sandbox import init_sandbox, sandbox_connection
 from wixqb_nb.notebook_run import NotebookRun, run_sync_notebook
 
 DEMO_DIR = Path(".wixqb") / "demo"
@@ -114,8 +114,7 @@ def run_demo(
                 f"Simulated the store since the last demo run: {changes['new_orders']} new orders, "
                 f"{changes['updated_orders']} orders paid or refunded"
             )
-        load_secrets_env(config_path.with_name(config_path.stem + ".secrets.env"))
-        started = now()
+        started = now()  # the run reads the 0600 secrets file next to the config itself
         echo("Running 03_sync.ipynb with papermill (sync, reconciliation, Excel report)...")
         run = run_sync_notebook(config_path, now=started, report_root=reports)
         marks.write_text(json.dumps({"last_run": started.isoformat(), "url": server.url}), encoding="utf-8")
@@ -128,7 +127,6 @@ def describe(demo: DemoRun, state_file: Path = DEMO_DIR / "sandbox.json") -> lis
     """The lines ``wixqb demo`` prints at the end."""
     run = demo.run
     port = demo.url.rsplit(":", 1)[-1]
-    secrets = demo.config.with_name(demo.config.stem + ".secrets.env")
     lines = [
         "",
         f"Executed notebook: {run.notebook}",
@@ -142,7 +140,6 @@ def describe(demo: DemoRun, state_file: Path = DEMO_DIR / "sandbox.json") -> lis
         "",
         "Explore the same company in JupyterLab:",
         f"  .venv/bin/wixqb sandbox serve --state {state_file} --port {port} &",
-        f"  set -a; . {secrets}; set +a",
         "  .venv/bin/jupyter lab notebooks/",
         f'  (in each notebook set the config parameter to "{demo.config}")',
         "Run `make demo` again to simulate the next hour of the store and sync incrementally.",
