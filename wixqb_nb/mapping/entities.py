@@ -54,6 +54,22 @@ class Pending:
     #: The same by the order's raw buyer fields (see :func:`resolve_customer`).
     raw: dict[tuple[Any, ...], EntityChoice] = field(default_factory=dict)
 
+    def mark(self) -> tuple[int, int, int, int]:
+        """Where the registry stands, for :meth:`rollback`."""
+        return len(self.customers), len(self.items), len(self.buyers), len(self.raw)
+
+    def rollback(self, mark: tuple[int, int, int, int]) -> None:
+        """Forget what was registered since ``mark``: an order that failed to plan owns no create.
+
+        Its writes are dropped, so later orders must not reference them; the next order needing the
+        same customer or item creates it itself. Entries are only ever added under new keys, so the
+        newest ones (dicts keep insertion order, ``popitem`` takes the last) are exactly those.
+        """
+        registries: tuple[dict[Any, Any], ...] = (self.customers, self.items, self.buyers, self.raw)
+        for registry, size in zip(registries, mark, strict=True):
+            while len(registry) > size:
+                registry.popitem()
+
 
 class EntityChoice(NamedTuple):
     """A resolved reference: the QBO Id (or a ``$ref`` placeholder) and, when new, its create write."""

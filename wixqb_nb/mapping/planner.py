@@ -118,20 +118,29 @@ def plan_order(
     posted
         The ledger's view of this order's documents, keyed by ``(kind, source_id)``.
     pending
-        Customers and items already planned by earlier orders of the same plan.
+        Customers and items already planned by earlier orders of the same plan; what this order
+        registers there is forgotten again when it ends in errors.
     ctx
         The run's :class:`~wixqb_nb.mapping.context.Context` (built from ``config`` and
         ``snapshot`` when not given).
     """
     if ctx is None or ctx.config is not config or ctx.snap is not snapshot:
         ctx = Context.of(config, snapshot)
+    if pending is None:
+        pending = Pending()
+    mark = pending.mark()
     try:
-        return _plan(order, transactions, config, snapshot, now, posted or {}, pending or Pending(), ctx)
+        result = _plan(order, transactions, config, snapshot, now, posted or {}, pending, ctx)
     except (ArithmeticError, ValueError, TypeError, KeyError) as exc:  # a guard: never raise on bad input
         err = MappingError(
             f"cannot map the order: {exc}", source_id=order.id, field="order", hint="report this order"
         )
-        return OrderPlan(order.id, order.number or order.id, errors=(err,))
+        result = OrderPlan(order.id, order.number or order.id, errors=(err,))
+    if result.errors:
+        # A failed order's writes are dropped: the customers and items it would have created must
+        # not be waited on by later orders (they create them themselves, still once per plan).
+        pending.rollback(mark)
+    return result
 
 
 def _plan(
