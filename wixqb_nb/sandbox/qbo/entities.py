@@ -41,9 +41,19 @@ def today(company: QboCompany) -> str:
     return datetime.fromtimestamp(company.clock(), tz=UTC).date().isoformat()
 
 
+def _default_txn_date(company: QboCompany, doc: dict[str, Any]) -> None:
+    """A missing, null or empty TxnDate means today, as in QBO.
+
+    QBO reads an empty string like an absent field; client libraries rely on that (python-quickbooks
+    sends ``"TxnDate": ""`` for every transaction whose date the caller did not set).
+    """
+    if doc.get("TxnDate") in (None, ""):
+        doc["TxnDate"] = today(company)
+
+
 def _txn_header(company: QboCompany, doc: dict[str, Any]) -> dict[str, Any] | None:
     """Checks shared by every transaction; returns the customer when there is one."""
-    doc.setdefault("TxnDate", today(company))
+    _default_txn_date(company, doc)
     rules.parse_date(doc["TxnDate"], "TxnDate")
     rules.check_close_date(doc["TxnDate"], company.close_date)
     rules.check_lengths(doc, rules.TXN_LIMITS)
@@ -168,7 +178,7 @@ def prepare_payment(company: QboCompany, doc: dict[str, Any], own_id: str | None
 
 
 def prepare_deposit(company: QboCompany, doc: dict[str, Any], own_id: str | None) -> Prepared:
-    doc.setdefault("TxnDate", today(company))
+    _default_txn_date(company, doc)
     rules.check_close_date(doc["TxnDate"], company.close_date)
     if not doc.get("DepositToAccountRef"):
         raise faults.required("DepositToAccountRef")
