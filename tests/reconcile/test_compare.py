@@ -179,6 +179,20 @@ def test_each_tamper_is_found_with_its_category_and_nothing_else(
         assert d.explanation and d.action
 
 
+def test_a_misapplied_payment_names_the_invoices_as_quickbooks_shows_them() -> None:
+    s = build_store()
+    _payment_misapplied(s)
+    (row,) = run(s).errors
+    assert row.explanation == (
+        "Payment pay-1005 of order 1005 is applied to Invoice WX-1002 (order 1002) instead of its own invoice "
+        "Invoice WX-1005."
+    )
+    # An invoice that is not one of ours can only be named by its QuickBooks Id.
+    s.qbo["Payment"][-1]["Line"][0]["LinkedTxn"] = [{"TxnId": "777", "TxnType": "Invoice"}]
+    (row,) = run(s).errors
+    assert "is applied to Invoice #777 instead of its own invoice Invoice WX-1005." in row.explanation
+
+
 def test_missing_sale_leaves_a_daily_gap() -> None:
     s = build_store()
     _delete_sale(s)

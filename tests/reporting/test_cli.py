@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +22,8 @@ from openpyxl import load_workbook
 
 from wixqb_nb.cli import main
 from wixqb_nb.clients import qbo_query
-from wixqb_nb.config import Config
+from wixqb_nb.config import Config, CustomerMode
+from wixqb_nb.config_file import load_config, save_config
 from wixqb_nb.init.sandbox import init_sandbox, load_secrets_env
 from wixqb_nb.mapping.markers import parse_marker, sale_doc_number
 from wixqb_nb.reconcile import ReconResult
@@ -66,10 +67,14 @@ class Company:
         return main([*args, *extra])
 
 
-@pytest.fixture
-def company(
-    fresh_sandbox: Callable[..., SandboxServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Company]:
+def _synced(
+    fresh_sandbox: Callable[..., SandboxServer],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    generic_customer: bool = False,
+) -> Company:
+    """Sync a fresh ``ca-qc`` store with the config ``init`` suggests (optionally one generic customer)."""
     sb = fresh_sandbox(profile="ca-qc", orders=30)
     path = tmp_path / "wixqb.toml"
     init = init_sandbox(sb.url, path, now=dt.datetime.now(dt.UTC))
@@ -78,6 +83,10 @@ def company(
     for key, value in env.items():
         monkeypatch.setenv(key, value)  # the command reads its secrets from the environment
     config = init.config
+    if generic_customer:
+        advanced = config.advanced.model_copy(update={"customer_mode": CustomerMode.GENERIC})
+        save_config(config.model_copy(update={"advanced": advanced}), path)
+        config = load_config(path)  # validated, and the file the command reads says the same
     with build_clients(config, config_path=path, env=env) as c:
         run = sync_run(config, wix=c.wix, qbo=c.qbo, now=dt.datetime.now(dt.UTC),
                        state_dir=state_dir(config, path), env=env, notify=False)  # fmt: skip
@@ -87,7 +96,26 @@ def company(
         dt.datetime.fromisoformat(o["createdDate"].replace("Z", "+00:00")).astimezone(tz).date()
         for o in sb.state.wix.store.orders.values()
     )
-    yield Company(sb, config, path, env, days[0], days[-1])
+    return Company(sb, config, path, env, days[0], days[-1])
+
+
+@pytest.fixture
+def company(
+    fresh_sandbox: Callable[..., SandboxServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Company:
+    return _synced(fresh_sandbox, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def generic_company(
+    fresh_sandbox: Callable[..., SandboxServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Company:
+    """Every sale booked to one QBO customer, so its open invoices can take another invoice's payment.
+
+    QBO (and the sandbox) refuse to apply a payment to another customer's invoice, so a payment can
+    only be applied to the wrong invoice among one customer's invoices.
+    """
+    return _synced(fresh_sandbox, tmp_path, monkeypatch, generic_customer=True)
 
 
 def _receipts(c: Clients) -> list[dict[str, Any]]:
@@ -183,6 +211,55 @@ def test_changed_line_amount_and_changed_tax_are_found_by_component_and_rate(com
         ("total_mismatch", _number_of(company, parse_id(line_doc)), "lines"),
         ("tax_mismatch", _number_of(company, parse_id(tax_doc)), rate),
     }
+
+
+def test_payment_applied_to_another_invoice_is_misapplied_and_nothing_else(generic_company: Company) -> None:
+    company = generic_company
+    assert company.reconcile().errors == ()
+    with company.clients() as c:
+        invoices = {d["Id"]: d for d in c.qbo.query_iter(qbo_query.select("Invoice"))}
+        ours = [
+            p for p in c.qbo.query_iter(qbo_query.select("Payment")) if parse_marker(p.get("PrivateNote"))
+        ]
+        # A payment of one invoice and another open invoice of the same customer that can take it all.
+        payment, own, other = next(
+            (p, invoices[own_id], inv)
+            for p in sorted(ours, key=lambda p: int(p["Id"]))
+            if len(links := [x["TxnId"] for line in p["Line"] for x in line.get("LinkedTxn") or []]) == 1
+            and (own_id := links[0]) in invoices
+            for inv in invoices.values()
+            if inv["Id"] != own_id
+            and inv["CustomerRef"] == p["CustomerRef"]
+            and inv["Balance"] >= p["TotalAmt"]
+        )
+        lines = copy.deepcopy(payment["Line"])
+        for line in lines:
+            line["LinkedTxn"] = [{"TxnId": other["Id"], "TxnType": "Invoice"}]
+        c.qbo.update(
+            "Payment", {"Id": payment["Id"], "SyncToken": payment["SyncToken"], "Line": lines}, "t-move"
+        )
+        after = {d["Id"]: d for d in c.qbo.query_iter(qbo_query.select("Invoice"))}
+    amount = payment["TotalAmt"]
+    assert after[own["Id"]]["Balance"] == own["Balance"] + amount  # QBO moved the money
+    assert after[other["Id"]]["Balance"] == other["Balance"] - amount
+    marker = parse_marker(payment["PrivateNote"])
+    assert marker is not None
+    number = _number_of(company, marker.order_id)
+    result = company.reconcile()
+    # Both invoices' balances now differ from Wix, but the one misapplied payment explains both: no
+    # payment-status row for either invoice.
+    assert _errors(result) == {("payment_misapplied", number)}
+    (row,) = result.errors
+    assert (row.kind, row.source_id, row.qbo_id, row.doc_number) == ("payment", marker.source_id, own["Id"],
+                                                                      own["DocNumber"])  # fmt: skip
+    assert row.wix_amount == row.qbo_amount == amount
+    # Both invoices named as the user finds them in QuickBooks (their numbers, not QBO's internal Ids).
+    assert row.explanation == (
+        f"Payment {marker.source_id} of order {number} is applied to Invoice {other['DocNumber']} "
+        f"(order {_number_of(company, parse_id(other))}) instead of its own invoice Invoice {own['DocNumber']}."
+    )
+    assert row.action == f"Edit the payment in QuickBooks and apply it to Invoice {own['DocNumber']}."
+    assert company.cli() == 1
 
 
 def test_config_and_auth_problems_exit_2(

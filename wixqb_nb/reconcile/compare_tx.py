@@ -77,7 +77,7 @@ def payments(
             continue
         others = {str(order_of_invoice[x]) for x in linked if x in order_of_invoice.index}
         involved.update({r.order_id_w, *others})
-        where = ", ".join(f"{INVOICE} #{x}" for x in linked) or out.text("nothing", "rien")
+        where = ", ".join(_invoice_name(out, sm, x) for x in linked) or out.text("nothing", "rien")
         out.add(C.PAYMENT_MISAPPLIED, kind="payment", order_id=r.order_id_w,
                 number=number_of.get(r.order_id_w, ""), source_id=r.payment_id, qbo_type=INVOICE, qbo_id=inv,
                 doc_number=doc_of.get(r.order_id_w, ""), wix=r.amount_w, qbo=r.amount_q, extra=where)  # fmt: skip
@@ -116,6 +116,18 @@ def refunds(out: Out, wr: pd.DataFrame, qr: pd.DataFrame, sm: SalesMatch) -> Non
         out.add(C.REFUND_DIFFERENT, kind="refund", order_id=r.order_id_w, number=number_of.get(r.order_id_w, ""),
                 source_id=r.refund_id, qbo_type=r.qbo_type, qbo_id=r.qbo_id, doc_number=r.doc_number,
                 wix=r.amount_w, qbo=r.amount_q)  # fmt: skip
+
+
+def _invoice_name(out: Out, sm: SalesMatch, qbo_id: str) -> str:
+    """An invoice as the user finds it in QuickBooks: its number (and Wix order), else its QBO Id."""
+    rows = np.flatnonzero((sm.q("qbo_id") == qbo_id) & (sm.q("qbo_type") == INVOICE))
+    if not len(rows):
+        return f"{INVOICE} #{qbo_id}"
+    doc_number = str(sm.q("doc_number")[rows[0]] or "")
+    name = f"{INVOICE} {doc_number}" if doc_number else f"{INVOICE} #{qbo_id}"
+    at = int(sm.q_pos[rows[0]])  # the Wix order's row, -1 for a document of no known order
+    number = str(sm.w("number")[at] or "") if at >= 0 else ""
+    return name + out.text(" (order {0})", " (commande {0})", number) if number else name
 
 
 def _dups(docs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
