@@ -450,3 +450,16 @@ def test_service_round_trips_through_json(env: tuple[QboService, str, QboCompany
         again.oauth.use_refresh(again.oauth.clients[CLIENT], tokens.refresh_token, service.clock()).realm_id
         == "9130001"
     )
+
+
+def test_preferences_and_company_info_are_queryable_too(
+    env: tuple[QboService, str, QboCompany, FakeClock],
+) -> None:
+    service, base, _, _ = env
+    with api_client(service, base, "9130001", CLIENT) as client:
+        prefs = money.loads(q(client, "select * from Preferences").content)["QueryResponse"]
+        assert len(prefs["Preferences"]) == 1 and "SalesFormsPrefs" in prefs["Preferences"][0]
+        info = money.loads(q(client, "SELECT * FROM CompanyInfo").content)["QueryResponse"]
+        assert info["CompanyInfo"][0]["Country"] == "CA"
+        counted = money.loads(q(client, "select count(*) from CompanyInfo").content)
+        assert counted["QueryResponse"] == {"totalCount": 1}

@@ -34,6 +34,8 @@ READ_ONLY = (
     "Employee",
 )
 ALL_TYPES = (*WRITABLE, *READ_ONLY)
+#: one object per company, queryable as ``select * from Preferences`` / ``CompanyInfo``
+SINGLETONS = ("Preferences", "CompanyInfo")
 PERSON_TYPES = ("Customer", "Vendor", "Employee")
 NAME_LISTS = ("Customer", "Item", *READ_ONLY)  # have Active; inactive ones are hidden from queries
 ZERO = Decimal(0)
@@ -261,9 +263,12 @@ class QboCompany:
 
     def run_query(self, text: str) -> dict[str, Any]:
         """Answer a query statement with QBO's ``QueryResponse`` object."""
-        q = query.parse(text, ALL_TYPES)
+        q = query.parse(text, (*ALL_TYPES, *SINGLETONS))
         with self._lock:
-            rows = self._candidates(q)
+            if q.entity in SINGLETONS:
+                rows = [dict(self.preferences if q.entity == "Preferences" else self.company_info)]
+            else:
+                rows = self._candidates(q)
             if q.entity in NAME_LISTS and not q.mentions("Active"):
                 rows = [r for r in rows if r.get("Active", True) is not False]
             page, total = query.run(q, rows)
