@@ -17,7 +17,8 @@ import os
 import ssl
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +115,21 @@ def posted_by_order(ledger: Ledger, order_ids: Sequence[str]) -> dict[str, dict[
             payload_hash=d.payload_hash,
             revision=revision,
             voided=d.status == "voided",
+            # The total QBO gave the document when apply posted it: what a later edit of a sale
+            # with a payment applied is credited against (mapping's ``_credit``). ``locked`` (a
+            # closed period, a reconciled document) has no source in the ledger: it stays False.
+            total=Decimal(d.total) if d.total else None,
         )
     return out
+
+
+def _as_sent(order: OrderPlan) -> OrderPlan:
+    """The order's writes as the applier sends them: a ``credit`` (a CreditMemo against a posted
+    sale that must not be edited) is a create to QBO, to the ledger and to lost-answer settling."""
+    if not any(w.operation == "credit" for w in order.writes):
+        return order
+    writes = tuple(replace(w, operation="create") if w.operation == "credit" else w for w in order.writes)
+    return replace(order, writes=writes)
 
 
 def _refused_plan(bad: InvalidOrder) -> OrderPlan:
@@ -354,7 +368,7 @@ class _Run:
         applier = Applier(
             self.qbo, self.ledger, run_id=self.run_id, clock=self.clock, on_progress=self.on_progress
         )
-        return applier.apply(the_plan.orders)
+        return applier.apply([_as_sent(o) for o in the_plan.orders])
 
     def _count(self, settled: Settled, applied: ApplyResult) -> None:
         self.counts.update(

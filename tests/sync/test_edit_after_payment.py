@@ -1,0 +1,111 @@
+"""A posted invoice with a payment applied, then reduced in Wix: credited, never edited or duplicated.
+
+Against the sandbox over real HTTP. The ledger's posted total (``documents.total``) reaches the
+mapping through ``posted_by_order``; without it the planner cannot credit and would update the
+paid invoice instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from wixqb_nb.mapping.markers import parse_marker
+
+
+def _order_of(doc: dict[str, Any]) -> str | None:
+    marker = parse_marker(doc.get("PrivateNote"))
+    return marker.order_id if marker is not None else None
+
+
+def _reducible(order: dict[str, Any]) -> dict[str, Any] | None:
+    """A line whose unit price can be halved (no discount to exceed the new price)."""
+    for line in order.get("lineItems") or []:
+        price = Decimal(str((line.get("price") or {}).get("amount") or 0))
+        discount = Decimal(str((line.get("totalDiscount") or {}).get("amount") or 0))
+        if price >= Decimal("2") and discount == 0:
+            return line
+    return None
+
+
+@dataclass
+class Reduced:
+    """An open invoice that got a payment in one run, then was reduced in Wix and synced again."""
+
+    env: Any
+    order_id: str
+    invoice: dict[str, Any]  # as QBO held it before the reduction
+    posted_total: Decimal
+    new_total: Decimal
+    result: Any  # the run after the reduction
+
+
+def _reduce_after_payment(env: Any) -> Reduced:
+    env.run()
+    store = env.sb.state.wix.store
+    with env.ledger() as ledger:
+        posted = {o.order_id for o in ledger.orders().values() if o.state == "posted"}
+    candidates = [
+        oid
+        for d in env.qbo_docs()["Invoice"]
+        for oid in [_order_of(d)]
+        if oid in posted
+        and store.orders[oid].get("paymentStatus") == "NOT_PAID"
+        and not (store.transactions.get(oid) or {}).get("refunds")
+        and _reducible(store.orders[oid]) is not None
+    ]
+    assert candidates, "the sandbox store has no open invoice with a reducible line"
+    oid = sorted(candidates)[0]
+    env.sb.add_payment(oid, amount="1.00")
+    paid_run = env.run()
+    assert paid_run.exit_code == 0, paid_run.message
+    assert sum(1 for k in env.marked() if k[0] == oid and k[1] == "payment") == 1
+    invoice = next(d for d in env.qbo_docs()["Invoice"] if _order_of(d) == oid)
+    line = _reducible(store.orders[oid])
+    assert line is not None
+    half = (Decimal(str(line["price"]["amount"])) / 2).quantize(Decimal("0.01"))
+    env.sb.edit_order(oid, line["id"], price=str(half))
+    new_total = Decimal(store.orders[oid]["priceSummary"]["total"]["amount"])
+    posted_total = Decimal(str(invoice["TotalAmt"]))
+    assert new_total < posted_total
+    return Reduced(env, oid, invoice, posted_total, new_total, env.run())
+
+
+def test_a_paid_invoice_reduced_in_wix_gets_a_credit_memo_and_stays_one_invoice(
+    sync_env: Callable[..., Any],
+) -> None:
+    r = _reduce_after_payment(sync_env(orders=40))
+
+    docs = r.env.qbo_docs()
+    invoices = [d for d in docs["Invoice"] if _order_of(d) == r.order_id]
+    assert len(invoices) == 1  # not edited into a second invoice, nor a new one
+    assert invoices[0]["SyncToken"] == r.invoice["SyncToken"]  # the paid invoice is left as it was
+    assert Decimal(str(invoices[0]["TotalAmt"])) == r.posted_total
+    memos = [d for d in docs["CreditMemo"] if _order_of(d) == r.order_id]
+    assert len(memos) == 1, memos
+    assert Decimal(str(memos[0]["TotalAmt"])) == r.posted_total - r.new_total
+    plan = next(o for o in r.result.plan.orders if o.order_id == r.order_id)
+    assert [(w.entity, w.operation) for w in plan.writes] == [("CreditMemo", "credit")], plan.writes
+    assert r.result.counts["orders_posted"] == 1 and not r.result.errors, r.result.errors
+    assert r.env.run().counts["writes_ok"] == 0  # the next run finds the memo posted: nothing to do
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="reconcile flags the credited order: (1) total_mismatch, the invoice's lines are compared with "
+    "the reduced Wix lines without netting the change CreditMemo; (2) tax_mismatch, the memo credits the "
+    "whole difference (net and tax) at the untaxed code, so QBO keeps the original tax while Wix's went "
+    "down; (3) payment_status, the memo is not applied to the invoice, whose open balance stays "
+    "posted total - payment instead of Wix's balance due; (4) refund_extra, the change-rN memo is taken "
+    "for a Wix refund that does not exist. Fix: reconcile learns change credits; _credit splits tax by "
+    "rate and the memo is linked to the invoice (a Payment applying it).",
+)
+def test_a_credited_order_reconciles(sync_env: Callable[..., Any]) -> None:
+    r = _reduce_after_payment(sync_env(orders=40))
+    assert r.result.recon is not None
+    assert r.result.recon.matches(), r.result.recon.errors
+    assert r.result.exit_code == 0
