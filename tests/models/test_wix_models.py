@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from wixqb_nb import money
-from wixqb_nb.models.wix import Order, OrderTransactions, Price, Product
+from wixqb_nb.models.wix import LineItem, Order, OrderTransactions, Price, Product, TranslatedText
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "wix_doc_store.json"
 
@@ -147,3 +147,40 @@ def test_price_is_a_light_value_that_validates_and_dumps_like_a_model() -> None:
     for bad in ({"formattedAmount": "$1"}, "12.50", {"amount": 1.5}, {"amount": "1", "formattedAmount": 2}):
         with pytest.raises(ValidationError):
             Order.model_validate({"id": "o", "priceSummary": {"total": bad}})
+
+
+def test_light_models_keep_unknown_fields_read_both_names_and_dump_back() -> None:
+    raw = {
+        "id": "l1",
+        "quantity": "2",
+        "productName": {"original": "Mug", "translated": "Tasse", "locale": "fr"},
+        "physical_properties": {"sku": 12, "weight": ""},
+        "taxInfo": {
+            "taxAmount": {"amount": "1.50"},
+            "taxBreakdown": [{"taxName": "GST", "rate": "0.05", "newPart": True}],
+        },
+        "taxDetails": {"taxRate": "0.04", "totalTax": {"amount": "0.40"}},
+        "futureBlock": {"x": 1},
+    }
+    order = Order.model_validate({"id": "o", "lineItems": [raw]})
+    line = order.line_items[0]
+    assert isinstance(line, LineItem) and line.quantity == 2 and line.sku == "12"
+    assert line.physical_properties is not None and line.physical_properties.weight is None
+    assert line.model_extra == {"futureBlock": {"x": 1}}
+    assert line.product_name == TranslatedText(
+        original="Mug", translated="Tasse", model_extra={"locale": "fr"}
+    )
+    assert line.tax_info is not None and line.tax_info.tax_breakdown[0].model_extra == {"newPart": True}
+    assert line.tax_amount == Decimal("1.50") and line.tax_rate == Decimal("0.04")  # current, else deprecated
+    assert line.tax_details is not None and line.tax_details.total_tax is not None
+    dumped = order.model_dump(mode="json", by_alias=True, exclude_none=True)["lineItems"][0]
+    assert dumped["futureBlock"] == {"x": 1} and dumped["productName"]["locale"] == "fr"
+    assert dumped["taxInfo"]["taxBreakdown"][0] == {"taxName": "GST", "rate": "0.05", "newPart": True}
+    assert Order.model_validate(order.model_dump(by_alias=True)) == order
+    assert line.model_dump()["product_name"]["original"] == "Mug"
+    assert LineItem.model_validate(raw) == line
+    assert line.model_copy(update={"quantity": 3}).quantity == 3 != line.quantity
+    with pytest.raises(ValidationError):
+        Order.model_validate({"id": "o", "lineItems": [{"id": "l", "quantity": "many"}]})
+    with pytest.raises(ValidationError):
+        LineItem.model_validate({"quantity": 1})  # id is required

@@ -11,6 +11,7 @@ Parse JSON with :func:`wixqb_nb.money.loads` first, then ``Order.model_validate(
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -21,7 +22,7 @@ from pydantic_core import CoreSchema, core_schema
 from pydantic_core.core_schema import SerializationInfo
 
 from wixqb_nb import money
-from wixqb_nb.models._base import Measure, Money, Text, WixModel
+from wixqb_nb.models._base import LightModel, Measure, Money, Text, WixModel
 
 ZERO = Decimal("0")
 
@@ -134,14 +135,16 @@ def _amount(price: Price | None) -> Decimal | None:
     return None if price is None else price.amount
 
 
-class TranslatedText(WixModel):
+@dataclass(slots=True, kw_only=True)
+class TranslatedText(LightModel):
     """A ``{original, translated}`` pair (product names, description lines)."""
 
     original: str = ""
     translated: str | None = None
 
 
-class CatalogReference(WixModel):
+@dataclass(slots=True, kw_only=True)
+class CatalogReference(LightModel):
     """Where a line item comes from; absent for custom line items."""
 
     catalog_item_id: Text | None = None
@@ -155,7 +158,8 @@ class CatalogReference(WixModel):
         return str(value) if value else None
 
 
-class PhysicalProperties(WixModel):
+@dataclass(slots=True, kw_only=True)
+class PhysicalProperties(LightModel):
     """``{weight, sku, shippable}``: the variant SKU at purchase time lives here."""
 
     weight: Measure = None
@@ -163,14 +167,16 @@ class PhysicalProperties(WixModel):
     shippable: bool | None = None
 
 
-class ItemType(WixModel):
+@dataclass(slots=True, kw_only=True)
+class ItemType(LightModel):
     """``{preset: PHYSICAL|DIGITAL|GIFT_CARD|SERVICE|UNRECOGNISED}`` or ``{custom: "..."}``."""
 
     preset: str | None = None
     custom: str | None = None
 
 
-class LineTaxDetails(WixModel):
+@dataclass(slots=True, kw_only=True)
+class LineTaxDetails(LightModel):
     """Deprecated line tax block: ``{taxableAmount, taxRate: "0.0400", totalTax}``."""
 
     taxable_amount: Price | None = None
@@ -179,7 +185,8 @@ class LineTaxDetails(WixModel):
     tax_group_id: str | None = None
 
 
-class LineTaxBreakdown(WixModel):
+@dataclass(slots=True, kw_only=True)
+class LineTaxBreakdown(LightModel):
     """One jurisdiction's tax on a line (current ``taxInfo.taxBreakdown[]``)."""
 
     jurisdiction: str | None = None
@@ -192,7 +199,8 @@ class LineTaxBreakdown(WixModel):
     taxable_amount: Price | None = None
 
 
-class LineTaxInfo(WixModel):
+@dataclass(slots=True, kw_only=True)
+class LineTaxInfo(LightModel):
     """Current line tax block (``lineItems[].taxInfo``)."""
 
     tax_amount: Price | None = None
@@ -200,10 +208,11 @@ class LineTaxInfo(WixModel):
     tax_rate: Measure = None
     tax_group_id: str | None = None
     tax_included_in_price: bool | None = None
-    tax_breakdown: list[LineTaxBreakdown] = Field(default_factory=list)
+    tax_breakdown: list[LineTaxBreakdown] = field(default_factory=list)
 
 
-class DescriptionLine(WixModel):
+@dataclass(slots=True, kw_only=True)
+class DescriptionLine(LightModel):
     """A line's option text (``Size: M``) or colour."""
 
     name: TranslatedText | None = None
@@ -219,7 +228,8 @@ class DescriptionLine(WixModel):
         return f"{label}: {value}" if label and value else (label or value)
 
 
-class LineItem(WixModel):
+@dataclass(slots=True, kw_only=True)
+class LineItem(LightModel):
     """One order line. ``price`` is the unit price; ``total_price_before_tax`` is the net line total
     after the discounts Wix spread into the line (``total_discount``)."""
 
@@ -239,7 +249,7 @@ class LineItem(WixModel):
     item_type: ItemType | None = None
     payment_option: str | None = None
     deposit_amount: Price | None = None
-    description_lines: list[DescriptionLine] = Field(default_factory=list)
+    description_lines: list[DescriptionLine] = field(default_factory=list)
     refund_quantity: int | None = None
     restock_quantity: int | None = None
     root_catalog_item_id: str | None = None
@@ -308,7 +318,8 @@ class LineItem(WixModel):
         return ", ".join(t for t in (d.text() for d in self.description_lines) if t)
 
 
-class BuyerInfo(WixModel):
+@dataclass(slots=True, kw_only=True)
+class BuyerInfo(LightModel):
     """The buyer: ``buyerInfo.email`` is the only place the email lives."""
 
     contact_id: str | None = None
@@ -317,14 +328,16 @@ class BuyerInfo(WixModel):
     member_id: str | None = None
 
 
-class StreetAddress(WixModel):
+@dataclass(slots=True, kw_only=True)
+class StreetAddress(LightModel):
     """``{number, name}``."""
 
     number: Text | None = None
     name: str | None = None
 
 
-class Address(WixModel):
+@dataclass(slots=True, kw_only=True)
+class Address(LightModel):
     """A Wix address (REST names: ``addressLine``, ``postalCode``, ISO country and subdivision)."""
 
     country: str | None = None
@@ -338,7 +351,8 @@ class Address(WixModel):
     subdivision_fullname: str | None = None
 
 
-class ContactDetails(WixModel):
+@dataclass(slots=True, kw_only=True)
+class ContactDetails(LightModel):
     """Name, phone and company of a billing or shipping contact."""
 
     first_name: str | None = None
@@ -353,14 +367,16 @@ class ContactDetails(WixModel):
         return " ".join(p.strip() for p in (self.first_name, self.last_name) if p and p.strip())
 
 
-class AddressWithContact(WixModel):
+@dataclass(slots=True, kw_only=True)
+class AddressWithContact(LightModel):
     """``billingInfo`` / ``recipientInfo`` / a shipping destination."""
 
     address: Address | None = None
     contact_details: ContactDetails | None = None
 
 
-class ShippingCost(WixModel):
+@dataclass(slots=True, kw_only=True)
+class ShippingCost(LightModel):
     """``shippingInfo.cost``: price, totals, its own tax (deprecated and current) and discount."""
 
     price: Price | None = None
@@ -395,7 +411,8 @@ class ShippingCost(WixModel):
         return self.tax_details.tax_rate if self.tax_details is not None else None
 
 
-class ShippingInfo(WixModel):
+@dataclass(slots=True, kw_only=True)
+class ShippingInfo(LightModel):
     """``shippingInfo``: carrier, title, region, logistics (kept as a dict) and cost."""
 
     carrier_id: str | None = None
@@ -406,7 +423,8 @@ class ShippingInfo(WixModel):
     cost: ShippingCost | None = None
 
 
-class PriceSummary(WixModel):
+@dataclass(slots=True, kw_only=True)
+class PriceSummary(LightModel):
     """Order totals. ``total`` may be missing on old orders, which carry only ``totalPrice``."""
 
     subtotal: Price | None = None
@@ -425,7 +443,8 @@ class PriceSummary(WixModel):
         return _amount(self.total) if self.total is not None else _amount(self.total_price)
 
 
-class BalanceSummary(WixModel):
+@dataclass(slots=True, kw_only=True)
+class BalanceSummary(LightModel):
     """``balance`` (left to pay; negative = to refund), ``paid``, ``refunded``."""
 
     balance: Price | None = None
@@ -435,14 +454,16 @@ class BalanceSummary(WixModel):
     pending_refund: Price | None = None
 
 
-class TaxSummary(WixModel):
+@dataclass(slots=True, kw_only=True)
+class TaxSummary(LightModel):
     """Deprecated order tax block ``{totalTax, manualTaxRate}``."""
 
     total_tax: Price | None = None
     manual_tax_rate: Measure = None
 
 
-class OrderTaxBreakdown(WixModel):
+@dataclass(slots=True, kw_only=True)
+class OrderTaxBreakdown(LightModel):
     """One tax (name, rate, jurisdiction) summed over the order."""
 
     tax_name: str | None = None
@@ -454,16 +475,18 @@ class OrderTaxBreakdown(WixModel):
     aggregated_taxable_amount: Price | None = None
 
 
-class OrderTaxInfo(WixModel):
+@dataclass(slots=True, kw_only=True)
+class OrderTaxInfo(LightModel):
     """Current order tax block ``{totalTax, taxBreakdown[], manualTaxRate, taxExempt}``."""
 
     total_tax: Price | None = None
-    tax_breakdown: list[OrderTaxBreakdown] = Field(default_factory=list)
+    tax_breakdown: list[OrderTaxBreakdown] = field(default_factory=list)
     manual_tax_rate: Measure = None
     tax_exempt: bool | None = None
 
 
-class Coupon(WixModel):
+@dataclass(slots=True, kw_only=True)
+class Coupon(LightModel):
     """A coupon discount."""
 
     id: str | None = None
@@ -472,7 +495,8 @@ class Coupon(WixModel):
     amount: Price | None = None
 
 
-class MerchantDiscount(WixModel):
+@dataclass(slots=True, kw_only=True)
+class MerchantDiscount(LightModel):
     """A discount the merchant entered by hand."""
 
     amount: Price | None = None
@@ -480,7 +504,8 @@ class MerchantDiscount(WixModel):
     discount_reason: str | None = None
 
 
-class DiscountRule(WixModel):
+@dataclass(slots=True, kw_only=True)
+class DiscountRule(LightModel):
     """An automatic discount rule."""
 
     id: str | None = None
@@ -488,20 +513,22 @@ class DiscountRule(WixModel):
     amount: Price | None = None
 
 
-class LineItemDiscount(WixModel):
+@dataclass(slots=True, kw_only=True)
+class LineItemDiscount(LightModel):
     """How much of an applied discount landed on one line."""
 
     id: Text
     total_discount: Price | None = None
 
 
-class AppliedDiscount(WixModel):
+@dataclass(slots=True, kw_only=True)
+class AppliedDiscount(LightModel):
     """One discount on the order: a coupon, a merchant discount or a rule."""
 
     id: str | None = None
     discount_type: str | None = None
-    line_item_ids: list[str] = Field(default_factory=list)
-    line_item_discounts: list[LineItemDiscount] = Field(default_factory=list)
+    line_item_ids: list[str] = field(default_factory=list)
+    line_item_discounts: list[LineItemDiscount] = field(default_factory=list)
     coupon: Coupon | None = None
     merchant_discount: MerchantDiscount | None = None
     discount_rule: DiscountRule | None = None
@@ -526,7 +553,8 @@ class AppliedDiscount(WixModel):
         return "Discount"
 
 
-class AdditionalFee(WixModel):
+@dataclass(slots=True, kw_only=True)
+class AdditionalFee(LightModel):
     """An extra fee on the order (handling, packaging...) with its own tax."""
 
     id: str | None = None
@@ -537,7 +565,7 @@ class AdditionalFee(WixModel):
     tax_details: LineTaxDetails | None = None
     tax_info: LineTaxInfo | None = None
     provider_app_id: str | None = None
-    line_item_ids: list[str] = Field(default_factory=list)
+    line_item_ids: list[str] = field(default_factory=list)
 
     @property
     def tax_amount(self) -> Decimal:
@@ -561,7 +589,8 @@ class AdditionalFee(WixModel):
         return _amount(self.price_before_tax) or _amount(self.price) or ZERO
 
 
-class Activity(WixModel):
+@dataclass(slots=True, kw_only=True)
+class Activity(LightModel):
     """An order history entry (``ORDER_PAID``, ``DRAFT_ORDER_CHANGES_APPLIED``...)."""
 
     id: str | None = None
@@ -648,7 +677,8 @@ class Order(WixModel):
 # --- Order transactions: payments and refunds ---------------------------------------------------
 
 
-class RegularPaymentDetails(WixModel):
+@dataclass(slots=True, kw_only=True)
+class RegularPaymentDetails(LightModel):
     """A card, PayPal, offline... payment."""
 
     payment_order_id: str | None = None
@@ -661,7 +691,8 @@ class RegularPaymentDetails(WixModel):
     payment_method_name: dict[str, Any] | str | None = None
 
 
-class GiftCardPaymentDetails(WixModel):
+@dataclass(slots=True, kw_only=True)
+class GiftCardPaymentDetails(LightModel):
     """A gift-card redemption (a tender, not a discount)."""
 
     gift_card_payment_id: str | None = None
@@ -670,7 +701,8 @@ class GiftCardPaymentDetails(WixModel):
     voided: bool | None = None
 
 
-class MembershipPaymentDetails(WixModel):
+@dataclass(slots=True, kw_only=True)
+class MembershipPaymentDetails(LightModel):
     """A line paid with a membership (price 0)."""
 
     membership_id: str | None = None
@@ -686,7 +718,8 @@ class MembershipPaymentDetails(WixModel):
 SUCCESSFUL_PAYMENT_STATUSES = frozenset({"APPROVED", "REFUNDED", "PARTIALLY_REFUNDED"})
 
 
-class Payment(WixModel):
+@dataclass(slots=True, kw_only=True)
+class Payment(LightModel):
     """One payment on an order: exactly one of the three details blocks is set."""
 
     id: Text
@@ -738,7 +771,8 @@ class Payment(WixModel):
         return _amount(self.amount) or ZERO
 
 
-class RefundTransaction(WixModel):
+@dataclass(slots=True, kw_only=True)
+class RefundTransaction(LightModel):
     """The money refunded to one payment."""
 
     payment_id: str | None = None
@@ -749,36 +783,40 @@ class RefundTransaction(WixModel):
     external_refund: bool | None = None
 
 
-class RefundItem(WixModel):
+@dataclass(slots=True, kw_only=True)
+class RefundItem(LightModel):
     """A refunded line and quantity (no amount: Wix refunds items by quantity only)."""
 
     line_item_id: Text
     quantity: int = 0
 
 
-class RefundShipping(WixModel):
+@dataclass(slots=True, kw_only=True)
+class RefundShipping(LightModel):
     """Newer ``details.shipping {amount}``."""
 
     amount: Price | None = None
 
 
-class RefundDetails(WixModel):
+@dataclass(slots=True, kw_only=True)
+class RefundDetails(LightModel):
     """What was refunded: ``items`` (older) or ``lineItems`` (newer), shipping, fees, reason."""
 
-    items: list[RefundItem] = Field(default_factory=list)
-    line_items: list[RefundItem] = Field(default_factory=list)
+    items: list[RefundItem] = field(default_factory=list)
+    line_items: list[RefundItem] = field(default_factory=list)
     shipping_included: bool | None = None
     shipping: RefundShipping | None = None
-    additional_fees: list[dict[str, Any]] = Field(default_factory=list)
+    additional_fees: list[dict[str, Any]] = field(default_factory=list)
     reason: str | None = None
 
 
-class Refund(WixModel):
+@dataclass(slots=True, kw_only=True)
+class Refund(LightModel):
     """One refund action; money per underlying payment in ``transactions``."""
 
     id: Text
     created_date: datetime | None = None
-    transactions: list[RefundTransaction] = Field(default_factory=list)
+    transactions: list[RefundTransaction] = field(default_factory=list)
     details: RefundDetails | None = None
     summary: dict[str, Any] | None = None
 
