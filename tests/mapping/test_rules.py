@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -346,10 +347,24 @@ def test_changes_to_a_sale_that_cannot_be_edited_are_credited(h: Any) -> None:
     cfg = h.make_config(refunds={"amount_item": h.ref("93", "Adjustments")})
     c2 = next(w for w in _plan(h, reduced, cfg=cfg, posted=locked).writes if w.kind == "refund")
     assert c2.payload["Line"][0]["SalesItemLineDetail"]["ItemRef"] == {"value": "93"}
-    # a sale that grew cannot be credited: a precise error
+    # a paid sale that grew still covers its payment: QBO takes the edit, so it is an update
     grown = h.order([h.line("l1", qty=3, unit="10.00")])
-    err = _plan(h, grown, t, posted=posted)
+    up = _plan(h, grown, t, posted=posted)
+    assert [(w.kind, w.operation) for w in up.writes] == [("sale", "update")], up.writes
+    # a locked sale that grew cannot be credited: a precise error
+    err = _plan(h, grown, cfg=cfg, posted=locked)
     assert err.status == "error" and "grew by 10.00" in err.errors[0].message
+    # a partly paid sale reduced to a total still covering the payment: an update, no credit
+    part = h.txs(payments=[h.card("p1", "5.00")])
+    paid5 = {**posted, ("payment", "p1"): replace(posted[("payment", "p1")], total=D("5.00"))}
+    upd = _plan(h, reduced, part, posted=paid5)
+    assert upd.sale is not None and upd.sale.operation == "update"
+    assert upd.sale.payload["Id"] == "130" and not [w for w in upd.writes if w.kind == "refund"]
+    # ... but reduced below the payment (a locked ledger total aside), it is credited
+    below = {**posted, ("payment", "p1"): replace(posted[("payment", "p1")], total=D("15.00"))}
+    assert [w.operation for w in _plan(h, reduced, part, posted=below).writes if w.kind != "payment"] == [
+        "credit"
+    ]
     # without payments or lock, an edit is still an update of the sale
     plain = {("sale", "o-1"): posted[("sale", "o-1")]}
     assert _plan(h, reduced, posted=plain).sale.operation == "update"

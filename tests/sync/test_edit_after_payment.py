@@ -1,8 +1,10 @@
-"""A posted invoice with a payment applied, then reduced in Wix: credited, never edited or duplicated.
+"""A posted invoice with a payment applied, then reduced in Wix.
 
-Against the sandbox over real HTTP. The ledger's posted total (``documents.total``) reaches the
-mapping through ``posted_by_order``; without it the planner cannot credit and would update the
-paid invoice instead.
+Against the sandbox over real HTTP. While the new total still covers what was paid, QBO takes the
+edit (as it does: it refuses only a total below the payments applied, and deletes or voids), so the
+invoice is updated in place and the payment stays applied. Reduced below what was paid, the invoice
+cannot be edited: the reduction is credited with a CreditMemo. The ledger's posted total
+(``documents.total``) reaches the mapping through ``posted_by_order``.
 """
 
 from __future__ import annotations
@@ -44,7 +46,10 @@ class Reduced:
     result: Any  # the run after the reduction
 
 
-def _reduce_after_payment(env: Any) -> Reduced:
+def _reduce_after_payment(
+    env: Any, paid: Callable[[Decimal], Decimal] = lambda total: Decimal("1.00")
+) -> Reduced:
+    """Pay ``paid(invoice total)`` on an open invoice, then halve one line's price in Wix and sync."""
     env.run()
     store = env.sb.state.wix.store
     with env.ledger() as ledger:
@@ -60,7 +65,8 @@ def _reduce_after_payment(env: Any) -> Reduced:
     ]
     assert candidates, "the sandbox store has no open invoice with a reducible line"
     oid = sorted(candidates)[0]
-    env.sb.add_payment(oid, amount="1.00")
+    before = next(d for d in env.qbo_docs()["Invoice"] if _order_of(d) == oid)
+    env.sb.add_payment(oid, amount=str(paid(Decimal(str(before["TotalAmt"])))))
     paid_run = env.run()
     assert paid_run.exit_code == 0, paid_run.message
     assert sum(1 for k in env.marked() if k[0] == oid and k[1] == "payment") == 1
@@ -75,15 +81,46 @@ def _reduce_after_payment(env: Any) -> Reduced:
     return Reduced(env, oid, invoice, posted_total, new_total, env.run())
 
 
-def test_a_paid_invoice_reduced_in_wix_gets_a_credit_memo_and_stays_one_invoice(
+def test_a_paid_invoice_reduced_in_wix_but_still_covering_the_payment_is_updated(
     sync_env: Callable[..., Any],
 ) -> None:
     r = _reduce_after_payment(sync_env(orders=40))
 
     docs = r.env.qbo_docs()
     invoices = [d for d in docs["Invoice"] if _order_of(d) == r.order_id]
+    assert len(invoices) == 1, invoices  # edited in place, not a second invoice
+    inv = invoices[0]
+    assert inv["Id"] == r.invoice["Id"]
+    assert int(inv["SyncToken"]) > int(r.invoice["SyncToken"])
+    assert Decimal(str(inv["TotalAmt"])) == r.new_total
+    payments = [d for d in docs["Payment"] if _order_of(d) == r.order_id]
+    assert len(payments) == 1
+    links = [lt for ln in payments[0]["Line"] for lt in ln.get("LinkedTxn", [])]
+    assert links == [{"TxnId": inv["Id"], "TxnType": "Invoice"}]  # still applied to the invoice
+    assert Decimal(str(inv["Balance"])) == r.new_total - Decimal("1.00")
+    assert not [d for d in docs.get("CreditMemo", []) if _order_of(d) == r.order_id]
+    plan = next(o for o in r.result.plan.orders if o.order_id == r.order_id)
+    assert [(w.entity, w.operation) for w in plan.writes] == [("Invoice", "update")], plan.writes
+    assert r.result.counts["orders_posted"] == 1 and not r.result.errors, r.result.errors
+    assert r.result.recon is not None and r.result.recon.matches(), r.result.recon.errors
+    assert r.result.exit_code == 0, r.result.message
+    assert r.env.run().counts["writes_ok"] == 0  # the next run finds the update posted: nothing to do
+
+
+def _overpaid(total: Decimal) -> Decimal:
+    """Paid almost in full: halving a line (at least 1.00 off) takes the total below the payment."""
+    return total - Decimal("0.50")
+
+
+def test_an_invoice_reduced_below_its_payment_gets_a_credit_memo_and_stays_one_invoice(
+    sync_env: Callable[..., Any],
+) -> None:
+    r = _reduce_after_payment(sync_env(orders=40), _overpaid)
+
+    docs = r.env.qbo_docs()
+    invoices = [d for d in docs["Invoice"] if _order_of(d) == r.order_id]
     assert len(invoices) == 1  # not edited into a second invoice, nor a new one
-    assert invoices[0]["SyncToken"] == r.invoice["SyncToken"]  # the paid invoice is left as it was
+    assert invoices[0]["SyncToken"] == r.invoice["SyncToken"]  # QBO would refuse the edit: left as it was
     assert Decimal(str(invoices[0]["TotalAmt"])) == r.posted_total
     memos = [d for d in docs["CreditMemo"] if _order_of(d) == r.order_id]
     assert len(memos) == 1, memos
@@ -105,7 +142,7 @@ def test_a_paid_invoice_reduced_in_wix_gets_a_credit_memo_and_stays_one_invoice(
     "rate and the memo is linked to the invoice (a Payment applying it).",
 )
 def test_a_credited_order_reconciles(sync_env: Callable[..., Any]) -> None:
-    r = _reduce_after_payment(sync_env(orders=40))
+    r = _reduce_after_payment(sync_env(orders=40), _overpaid)
     assert r.result.recon is not None
     assert r.result.recon.matches(), r.result.recon.errors
     assert r.result.exit_code == 0

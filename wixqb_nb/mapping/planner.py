@@ -215,7 +215,7 @@ def _plan(
     sale_total = draft.predicted_total
     extra_notes: list[str] = []
     if kept_sale is not None and kept_sale.operation == "update" and sale_posted is not None:
-        frozen = _frozen_reason(sale_posted, posted)
+        frozen = _frozen_reason(sale_posted, posted, _new_total(sale), payments)
         if frozen and sale_posted.total is None:  # older ledgers: no total to credit against
             extra_notes.append(f"sale updated although {frozen}: the ledger has no posted total")
         elif frozen:  # the posted sale stays as it is: payments keep applying to its total
@@ -388,12 +388,48 @@ def _against_posted(write: PlannedWrite, done: PostedDoc | None) -> PlannedWrite
     return replace(write, operation="update", payload=payload, idempotency_key=key, payload_hash=digest)
 
 
-def _frozen_reason(sale: PostedDoc, posted: Mapping[tuple[str, str], PostedDoc]) -> str:
-    """Why a posted sale must be credited rather than edited ('' when an update is fine)."""
+def _new_total(sale: PlannedWrite) -> Decimal | None:
+    """The total QBO will give the planned sale (the prediction, else Wix's total)."""
+    return sale.predicted_total if sale.predicted_total is not None else sale.wix_total
+
+
+def _paid_into(posted: Mapping[tuple[str, str], PostedDoc], payments: list[Payment]) -> Decimal | None:
+    """An upper bound of what the posted payments apply to the sale (``None``: a payment's amount
+    is unknown). A payment applies at most its amount, so the larger of the ledger's total and
+    Wix's amount errs towards crediting, never towards an update QBO refuses."""
+    wix = {p.id: p.value for p in payments}
+    paid = Decimal(0)
+    for (kind, source), d in posted.items():
+        if kind != "payment" or d.voided:
+            continue
+        known = [a for a in (d.total, wix.get(source)) if a is not None]
+        if not known:
+            return None
+        paid += max(known)
+    return paid
+
+
+def _frozen_reason(
+    sale: PostedDoc,
+    posted: Mapping[tuple[str, str], PostedDoc],
+    new_total: Decimal | None = None,
+    payments: list[Payment] | None = None,
+) -> str:
+    """Why a posted sale must be credited rather than edited ('' when an update is fine).
+
+    QBO edits an invoice with payments applied as long as its new total still covers them (it
+    refuses only a total below what was applied, and deletes or voids), so a payment freezes the
+    sale only when the new total is below what the posted payments may apply, or unknown.
+    """
     if sale.locked:
         return "its period is closed in QBO (or it was reconciled)"
-    if any(kind == "payment" and not d.voided for (kind, _), d in posted.items()):
+    paid = _paid_into(posted, payments or [])
+    if paid is not None and paid == 0:
+        return ""
+    if paid is None or new_total is None:
         return "a payment is applied to it"
+    if new_total < paid:
+        return f"the payments applied to it ({paid}) exceed its new total"
     return ""
 
 
@@ -416,7 +452,7 @@ def _credit(
     further edit updates the memo. A sale that grew cannot be credited: that is an error.
     """
     number = order.number or order.id
-    new_total = sale.predicted_total if sale.predicted_total is not None else sale.wix_total
+    new_total = _new_total(sale)
     if done.total is None or new_total is None:  # callers check done.total; wix_total is always set
         return None
     diff = done.total - new_total

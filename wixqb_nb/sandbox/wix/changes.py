@@ -247,6 +247,23 @@ def _line_tax(gross: Decimal, rates: list[Decimal], inclusive: bool, currency: s
     return [money.quantize(gross * r, currency) for r in rates]
 
 
+def _aggregate(
+    order: dict[str, Any], part: dict[str, Any], d_tax: Decimal, d_taxable: Decimal, cur: str | None
+) -> None:
+    """Move the order-level ``taxInfo.taxBreakdown`` entry of a line's jurisdiction by the line's
+    change, as Wix does when an order is edited (matched by tax name and rate)."""
+    entries = (order.get("taxInfo") or {}).get("taxBreakdown") or []
+    for entry in entries:
+        if entry.get("taxName") == part.get("taxName") and _rate(entry.get("rate")) == _rate(
+            part.get("rate")
+        ):
+            entry["aggregatedTaxAmount"] = _price(_amount(entry.get("aggregatedTaxAmount")) + d_tax, cur)
+            entry["aggregatedTaxableAmount"] = _price(
+                _amount(entry.get("aggregatedTaxableAmount")) + d_taxable, cur
+            )
+            return
+
+
 def edit_line(
     order: dict[str, Any],
     record: dict[str, Any] | None,
@@ -298,10 +315,12 @@ def edit_line(
     if "taxDetails" in line:
         line["taxDetails"]["totalTax"] = _price(new_tax, cur)
         line["taxDetails"]["taxableAmount"] = _price(before, cur)
+    old_before = _amount(tax_info.get("taxableAmount")) if tax_info else money.ZERO
     if tax_info:
         tax_info["taxAmount"] = _price(new_tax, cur)
         tax_info["taxableAmount"] = _price(before, cur)
         for b, part in zip(breakdown, parts, strict=True):
+            _aggregate(new, b, part - _amount(b.get("taxAmount")), before - old_before, cur)
             b["taxAmount"] = _price(part, cur)
     ps = new.setdefault("priceSummary", {})
     ps["subtotal"] = _price(_amount(ps.get("subtotal")) + new_p * new_q - old_p * old_q, cur)
