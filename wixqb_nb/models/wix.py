@@ -599,7 +599,8 @@ class Activity(LightModel):
     author_email: str | None = None
 
 
-class Order(WixModel):
+@dataclass(slots=True, kw_only=True)
+class Order(LightModel):
     """A Wix eCom order. ``status`` and ``payment_status`` keep unknown values as strings."""
 
     id: Text
@@ -607,7 +608,7 @@ class Order(WixModel):
     created_date: datetime | None = None
     updated_date: datetime | None = None
     purchased_date: datetime | None = None
-    line_items: list[LineItem] = Field(default_factory=list)
+    line_items: list[LineItem] = field(default_factory=list)
     buyer_info: BuyerInfo | None = None
     payment_status: str | None = None
     fulfillment_status: str | None = None
@@ -623,9 +624,9 @@ class Order(WixModel):
     buyer_language: str | None = None
     tax_summary: TaxSummary | None = None
     tax_info: OrderTaxInfo | None = None
-    applied_discounts: list[AppliedDiscount] = Field(default_factory=list)
-    additional_fees: list[AdditionalFee] = Field(default_factory=list)
-    activities: list[Activity] = Field(default_factory=list)
+    applied_discounts: list[AppliedDiscount] = field(default_factory=list)
+    additional_fees: list[AdditionalFee] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
     channel_info: dict[str, Any] | None = None
     created_by: dict[str, Any] | None = None
     archived: bool | None = None
@@ -863,12 +864,13 @@ class Refund(LightModel):
         return None
 
 
-class OrderTransactions(WixModel):
+@dataclass(slots=True, kw_only=True)
+class OrderTransactions(LightModel):
     """``{orderId, payments[], refunds[]}`` from the Order Transactions API."""
 
     order_id: Text
-    payments: list[Payment] = Field(default_factory=list)
-    refunds: list[Refund] = Field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    refunds: list[Refund] = field(default_factory=list)
 
 
 # --- Stores catalog ----------------------------------------------------------------------------
