@@ -73,20 +73,65 @@ def normalise_qbo(documents: Mapping[str, Iterable[Any]], settings: ReconSetting
         pays.append((str(doc.get("Id", "")), found.order_id, found.source_id, doc.get("TxnDate") or "",
                      _cents(doc.get("TotalAmt")), ",".join(linked), _ref(doc, "DepositToAccountRef")))  # fmt: skip
     refunds: list[tuple[Any, ...]] = []
+    changes: list[tuple[str, str, Mapping[str, Any]]] = []
     for qbo_type in REFUND_TYPES:
         for raw in documents.get(qbo_type, ()):
             doc = _as_dict(raw)
             found = markers.parse_marker(doc.get("PrivateNote") or "")
             if found is None or found.kind != "refund":
                 continue
+            if qbo_type == "CreditMemo" and is_change_credit(found.source_id):
+                changes.append((found.order_id, found.source_id, doc))
+                continue
             refunds.append((qbo_type, str(doc.get("Id", "")), doc.get("DocNumber") or "", found.order_id,
                             found.source_id, doc.get("TxnDate") or "", _cents(doc.get("TotalAmt"))))  # fmt: skip
+    refunds += _net_changes(sales, taxes, changes, settings)
     return QboFrames(
         sales=frame(sales, SALE_COLUMNS),
         payments=frame(pays, PAYMENT_COLUMNS),
         refunds=frame(refunds, REFUND_COLUMNS),
         taxes=frame(taxes, TAX_COLUMNS),
     )
+
+
+def is_change_credit(source_id: str) -> bool:
+    """A CreditMemo the sync made for a posted sale reduced in Wix (``change-r{revision}``), not
+    for a Wix refund: it belongs to its sale, not to the refunds."""
+    return source_id.startswith("change-r")
+
+
+#: Columns of a sale row that a change credit reduces (lines, discount, shipping, rounding; tax).
+_NETTED = tuple(SALE_COLUMNS.index(c) for c in ("total", "lines", "discount", "shipping", "rounding", "tax"))
+
+
+def _net_changes(
+    sales: list[tuple[Any, ...]],
+    taxes: list[tuple[Any, ...]],
+    changes: list[tuple[str, str, Mapping[str, Any]]],
+    settings: ReconSettings,
+) -> list[tuple[Any, ...]]:
+    """Net each change credit into the first sale of its order (in place): its amounts per
+    component and its TaxLines per rate come off the sale's, so the sale reads as Wix's order now
+    is. A change credit whose sale QBO does not hold stays a refund row (reported as extra)."""
+    first: dict[str, int] = {}
+    order_col = SALE_COLUMNS.index("order_id")
+    for at, row in enumerate(sales):
+        if row[order_col]:
+            first.setdefault(row[order_col], at)
+    left: list[tuple[Any, ...]] = []
+    for order_id, source_id, doc in changes:
+        pos = first.get(order_id)
+        if pos is None:
+            left.append(("CreditMemo", str(doc.get("Id", "")), doc.get("DocNumber") or "", order_id,
+                         source_id, doc.get("TxnDate") or "", _cents(doc.get("TotalAmt"))))  # fmt: skip
+            continue
+        sale = list(sales[pos])
+        memo, memo_taxes = _sale("CreditMemo", doc, order_id, "", settings, sale[0])
+        for col in _NETTED:
+            sale[col] -= memo[col]
+        sales[pos] = tuple(sale)
+        taxes.extend((*t[:4], -t[4]) for t in memo_taxes)
+    return left
 
 
 def _sale(
