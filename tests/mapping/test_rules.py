@@ -354,6 +354,24 @@ def test_changes_to_a_sale_that_cannot_be_edited_are_credited(h: Any) -> None:
     # a locked sale that grew cannot be credited: a precise error
     err = _plan(h, grown, cfg=cfg, posted=locked)
     assert err.status == "error" and "grew by 10.00" in err.errors[0].message
+    # a locked, partly paid invoice: the memo is applied to what the invoice still has open by a
+    # Payment of 0 linking invoice and memo (the memo's Id is the create's placeholder)
+    part5 = h.txs(payments=[h.card("p1", "5.00")])
+    locked5 = {**locked, ("payment", "p1"): replace(posted[("payment", "p1")], total=D("5.00"))}
+    lp = _plan(h, reduced, part5, posted=locked5)
+    memo = next(w for w in lp.writes if w.kind == "refund")
+    app = next(w for w in lp.writes if w.kind == "payment" and w.source_id == "change-r2")
+    assert app.payload["TotalAmt"] == 0 and memo.idempotency_key in app.depends_on
+    assert app.payload["Line"] == [
+        {"Amount": D("10.00"), "LinkedTxn": [{"TxnId": "130", "TxnType": "Invoice"}]},
+        {
+            "Amount": D("10.00"),
+            "LinkedTxn": [{"TxnId": {"$ref": memo.idempotency_key}, "TxnType": "CreditMemo"}],
+        },
+    ]
+    assert "[wixqb:o-1:payment:change-r2]" in app.payload["PrivateNote"]
+    # paid in full: nothing left open on the invoice, the memo stays the customer's credit
+    assert not [w for w in p.writes if w.kind == "payment" and w.source_id == "change-r2"]
     # a partly paid sale reduced to a total still covering the payment: an update, no credit
     part = h.txs(payments=[h.card("p1", "5.00")])
     paid5 = {**posted, ("payment", "p1"): replace(posted[("payment", "p1")], total=D("5.00"))}

@@ -65,11 +65,19 @@ def test_a_change_credit_by_rate_nets_into_its_sale(store: Store) -> None:
     order_id = s.orders[1]["id"]
     # 30.00 off the line; GST 4.00 -> 2.50, QST 7.98 -> 4.99
     s.qbo["CreditMemo"] = [_memo(order_id, [_item_line(D("30.00"))], {"GST": D("1.50"), "QST": D("2.99")})]
+    # the sync's Payment of 0 applying the memo to the invoice moves no money: not a Wix payment
+    s.qbo["Payment"].append({
+        "Id": "402", "TxnDate": "2024-03-02", "TotalAmt": D("0"), "CustomerRef": {"value": "5"},
+        "PrivateNote": format_marker(order_id, "payment", "change-r2"),
+        "Line": [{"Amount": D("34.49"), "LinkedTxn": [{"TxnId": "102", "TxnType": "Invoice"}]},
+                 {"Amount": D("34.49"), "LinkedTxn": [{"TxnId": "401", "TxnType": "CreditMemo"}]}],
+    })  # fmt: skip
     result = run(s)
     assert errors(result) == [], result.errors
     assert result.matches()
     assert all(t.ok for t in result.tax_tieouts) and all(t.ok for t in result.daily_tieouts)
-    assert dict(result.counts)["qbo_refunds"] == 1  # only 1003's refund receipt
+    counts = dict(result.counts)
+    assert counts["qbo_refunds"] == 1 and counts["qbo_payments"] == 1  # 1003's receipt; 1002's payment
 
 
 def test_without_the_netting_the_order_would_not_match(store: Store) -> None:

@@ -27,7 +27,7 @@ from wixqb_nb.mapping.entities import Pending, resolve_customer
 from wixqb_nb.mapping.movements import plan_payments, plan_refund, tender_refs
 from wixqb_nb.mapping.sale import SaleDraft, build_sale
 from wixqb_nb.mapping.snapshot import QboSnapshot
-from wixqb_nb.mapping.types import OrderPlan, Plan, PlannedLine, PlannedWrite, Skip
+from wixqb_nb.mapping.types import OrderPlan, Plan, PlannedLine, PlannedWrite, Skip, ref
 from wixqb_nb.models.wix import Order, OrderTransactions, Payment
 
 REFUNDABLE_MODULES = ("stores", "bookings")
@@ -220,10 +220,11 @@ def _plan(
             extra_notes.append(f"sale updated although {frozen}: the ledger has no posted total")
         elif frozen:  # the posted sale stays as it is: payments keep applying to its total
             sale_total = sale_posted.total
-            got = _credit(order, sale, sale_posted, frozen, config, ctx, now, customer_ref, posted)
+            got = _credit(order, sale, sale_posted, frozen, config, ctx, now, customer_ref, posted, payments)
             if isinstance(got, MappingError):
                 return OrderPlan(order.id, number, errors=(got,))
-            kept_sale = got
+            kept_sale = None
+            writes += got
     if kept_sale is not None:
         writes.append(kept_sale)
     if entity == "Invoice" and config.payments.enabled and sale_total is not None:
@@ -388,6 +389,12 @@ def _against_posted(write: PlannedWrite, done: PostedDoc | None) -> PlannedWrite
     return replace(write, operation="update", payload=payload, idempotency_key=key, payload_hash=digest)
 
 
+def is_change_source(source_id: str) -> bool:
+    """The source of what the sync books for a posted sale changed in Wix after it could no longer
+    be edited (``change-r{revision}``: the CreditMemo, and the Payment applying it to the invoice)."""
+    return source_id.startswith("change-r")
+
+
 def _new_total(sale: PlannedWrite) -> Decimal | None:
     """The total QBO will give the planned sale (the prediction, else Wix's total)."""
     return sale.predicted_total if sale.predicted_total is not None else sale.wix_total
@@ -400,7 +407,7 @@ def _paid_into(posted: Mapping[tuple[str, str], PostedDoc], payments: list[Payme
     wix = {p.id: p.value for p in payments}
     paid = Decimal(0)
     for (kind, source), d in posted.items():
-        if kind != "payment" or d.voided:
+        if kind != "payment" or d.voided or is_change_source(source):
             continue
         known = [a for a in (d.total, wix.get(source)) if a is not None]
         if not known:
@@ -443,7 +450,8 @@ def _credit(
     now: dt.datetime,
     customer_ref: dict[str, Any],
     posted: Mapping[tuple[str, str], PostedDoc],
-) -> PlannedWrite | MappingError | None:
+    payments: list[Payment] | None = None,
+) -> list[PlannedWrite] | MappingError:
     """A CreditMemo for what a posted, non-editable sale lost in a later Wix edit (``credit``).
 
     The memo carries the difference of the totals on one line (``refunds.amount_item``, else the
@@ -454,7 +462,7 @@ def _credit(
     number = order.number or order.id
     new_total = _new_total(sale)
     if done.total is None or new_total is None:  # callers check done.total; wix_total is always set
-        return None
+        return []
     diff = done.total - new_total
     if diff < 0:
         return MappingError(
@@ -464,7 +472,7 @@ def _credit(
             hint="invoice the difference in QBO by hand, or reopen the period and sync again",
         )
     if diff == 0:
-        return None
+        return []
     source = f"change-r{done.revision + 1}"
     marker = markers.format_marker(order.id, "refund", source)
     item = config.refunds.amount_item
@@ -520,7 +528,69 @@ def _credit(
             ),
         ),
     )
-    return _against_posted(write, posted.get(("refund", source)))
+    memo_done = posted.get(("refund", source))
+    out = [w for w in [_against_posted(write, memo_done)] if w is not None]
+    apply = _apply_credit(order, write, memo_done, done, diff, posted, payments or [], ctx)
+    if apply is not None:
+        out.append(apply)
+    return out
+
+
+def _apply_credit(
+    order: Order,
+    memo: PlannedWrite,
+    memo_done: PostedDoc | None,
+    sale: PostedDoc,
+    diff: Decimal,
+    posted: Mapping[tuple[str, str], PostedDoc],
+    payments: list[Payment],
+    ctx: Context,
+) -> PlannedWrite | None:
+    """A Payment of 0 applying the change CreditMemo to the invoice (as QBO's Receive Payment does
+    with a credit), so the invoice's open balance is Wix's balance due again.
+
+    It applies what the invoice still has open (its posted total less what the posted payments may
+    apply, an upper bound), at most the memo; the rest stays on the memo as the customer's credit
+    (Wix owes the overpayment back). Nothing when the sale is not an invoice or a payment's amount
+    is unknown.
+    """
+    paid = _paid_into(posted, payments)
+    if sale.entity != "Invoice" or sale.total is None or paid is None:
+        return None
+    amount = min(diff, sale.total - paid)
+    if amount <= 0:
+        return None
+    memo_id: Any = (
+        memo_done.qbo_id if memo_done is not None and not memo_done.voided else ref(memo.idempotency_key)
+    )
+    source = memo.source_id
+    marker = markers.format_marker(order.id, "payment", source)
+    payload: dict[str, Any] = {
+        "CustomerRef": memo.payload["CustomerRef"],
+        "TotalAmt": Decimal("0.00"),
+        "TxnDate": memo.payload["TxnDate"],
+        "PrivateNote": f"Credit memo applied to Wix order {order.number or order.id} {marker}",
+        "Line": [
+            {"Amount": amount, "LinkedTxn": [{"TxnId": sale.qbo_id, "TxnType": "Invoice"}]},
+            {"Amount": amount, "LinkedTxn": [{"TxnId": memo_id, "TxnType": "CreditMemo"}]},
+        ],
+    }
+    if "CurrencyRef" in memo.payload:
+        payload["CurrencyRef"] = memo.payload["CurrencyRef"]
+    depends = memo.depends_on if isinstance(memo_id, str) else (*memo.depends_on, memo.idempotency_key)
+    write = PlannedWrite(
+        kind="payment",
+        entity="Payment",
+        operation="create",
+        payload=payload,
+        idempotency_key=markers.idempotency_key(ctx.snap.realm_id, order.id, "payment", source, 1),
+        source_id=source,
+        marker=marker,
+        wix_total=Decimal(0),
+        predicted_total=Decimal(0),
+        depends_on=depends,
+    )
+    return _against_posted(write, posted.get(("payment", source)))
 
 
 def _link_existing(write: PlannedWrite, invoice_id: str) -> PlannedWrite:

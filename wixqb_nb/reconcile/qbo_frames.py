@@ -62,8 +62,8 @@ def normalise_qbo(documents: Mapping[str, Iterable[Any]], settings: ReconSetting
     for raw in documents.get("Payment", ()):
         doc = _as_dict(raw)
         found = markers.parse_marker(doc.get("PrivateNote") or "")
-        if found is None or found.kind != "payment":
-            continue
+        if found is None or found.kind != "payment" or is_change_credit(found.source_id):
+            continue  # a change credit's application moves no money: the invoice's Balance shows it
         linked = sorted(
             str(link.get("TxnId"))
             for line in doc.get("Line") or ()
