@@ -103,18 +103,22 @@ def wix_tax(
 
 def _broken_down(amount: Decimal, rate: Decimal | None, breakdown: list[Any]) -> WixTax:
     """A tax with Wix's per-jurisdiction parts; its name is the parts' names joined with " + "."""
-    parts = tuple(
-        [
-            (b.tax_name or "", b.rate, b.tax_amount.amount if b.tax_amount is not None else ZERO)
-            for b in breakdown
-        ]
-    )
-    if rate is None:
-        rates = [p[1] for p in parts]
-        if None not in rates:
-            rate = sum(rates, ZERO)
-    names = [p[0] for p in parts if p[0]]
-    return _new(WixTax, (amount, rate, parts, " + ".join(names) if names else None))
+    parts = []
+    names = []
+    rates_known = True
+    for b in breakdown:  # one loop, no comprehension frames: this runs for every line
+        name = b.tax_name or ""
+        part_rate = b.rate
+        part = b.tax_amount
+        parts.append((name, part_rate, part.amount if part is not None else ZERO))
+        if name:
+            names.append(name)
+        if part_rate is None:
+            rates_known = False
+    if rate is None and rates_known:
+        rate = sum([p[1] for p in parts], ZERO)
+    joined = (names[0] if len(names) == 1 else " + ".join(names)) if names else None
+    return _new(WixTax, (amount, rate, tuple(parts), joined))
 
 
 def collect_charges(order: Order) -> list[Charge]:
@@ -156,7 +160,11 @@ def _collect(order: Order) -> tuple[list[Charge], Decimal]:
         qty = line.quantity
         if qty == 0 and net == 0 and tax_amount == 0:
             continue
-        desc = _describe(line) if line.description_lines else line.name
+        if line.description_lines:
+            desc = _describe(line)
+        else:
+            product = line.product_name  # LineItem.name, inlined
+            desc = product.original if product is not None else ""
         out.append(Charge("product", line.id, desc, qty, net, gross, tax, None, US_NON, ZERO, [], line))
     cost = order.shipping_info.cost if order.shipping_info else None
     if cost is not None:
@@ -310,12 +318,12 @@ def _resolve(
             has_discount = True
             continue
         tax = ch.tax
-        rate = tax.rate
-        taxed = tax.amount != 0 or (rate is not None and rate != 0)
+        rate = tax[1]
+        taxed = tax[0] != 0 or (rate is not None and rate != 0)
         if is_us:
             code: Any = US_TAX if taxed else US_NON
         else:
-            code = cache.get((taxed, tax.name, rate))
+            code = cache.get((taxed, tax[3], rate))
             if code is None:
                 where = f"{role} {ch.source_id}" if role != "shipping" else "shipping"
                 code = find_code(tax, config, snap, order_id=order.id, where=where, cache=cache)
@@ -371,7 +379,8 @@ def _amounts(
     charged = ZERO
     for ch in charges:
         tax = ch.tax
-        charged += tax.amount
+        tax_amount = tax[0]
+        charged += tax_amount
         code = ch.code
         if code.__class__ is TaxCodeInfo:
             amount = inclusive_net(ch.gross, code) if inclusive else ch.net
@@ -379,19 +388,28 @@ def _amounts(
             code_rates = code.rates
             wix = tax[2]
             n = len(code_rates)
+            parts: list[Decimal] | None = None
             if n > 1 and len(wix) == n:  # split_by_rate's common case: Wix's parts in the code's order
-                parts = [p[2] for p, r in zip(wix, code_rates, strict=True) if p[1] == r.fraction]
-                if len(parts) != n or sum(parts, ZERO) != tax[0]:
-                    parts = split_by_rate(tax, code, currency)
-            else:
-                parts = split_by_rate(tax, code, currency)
+                parts = []
+                got = ZERO
+                for p, r in zip(wix, code_rates, strict=True):
+                    if p[1] != r.fraction:
+                        parts = None
+                        break
+                    got += p[2]
+                    parts.append(p[2])
+                if parts is not None and got != tax_amount:
+                    parts = None
+            if parts is None:
+                parts = split_by_rate(tax, code, currency) if n else []
             ch.wix_parts = parts
             n_parts = len(parts)
             i = 0
             for rate in code_rates:
-                row = acc.get(rate.id)
+                rid = rate.id
+                row = acc.get(rid)
                 if row is None:
-                    row = acc[rate.id] = [rate, ZERO, ZERO, ZERO]
+                    row = acc[rid] = [rate, ZERO, ZERO, ZERO]
                 row[1] += amount
                 row[2] += (amount * rate.fraction).quantize(CENT, ROUND_HALF_UP)
                 if i < n_parts:
@@ -626,7 +644,7 @@ def _lines(
                     amount,
                     code,
                     ch.net,
-                    ch.tax.amount,
+                    ch.tax[0],
                 ),
             )
         )
