@@ -413,3 +413,46 @@ def test_fees_item_and_refund_amount_item(h: Any) -> None:
     r = next(w for w in lone.writes if w.kind == "refund")
     assert r.payload["Line"][0]["SalesItemLineDetail"]["ItemRef"] == {"value": "93"}
     assert r.lines[0].item == "Adjustments"
+
+
+def test_a_change_credit_reverses_the_posted_sale_per_tax_code_and_rate(h: Any) -> None:
+    gq2 = [("GST", "0.05", "1.00"), ("QST", "0.09975", "2.00")]
+    first = _plan(h, h.order([h.line("l1", qty=2, unit="10.00", tax="3.00", taxes=gq2)])).sale
+    lines = [ln for ln in first.payload["Line"] if ln["DetailType"] == "SalesItemLineDetail"]
+    net = {ln["SalesItemLineDetail"]["TaxCodeRef"]["value"]: ln["Amount"] for ln in lines}
+    tax = {
+        t["TaxLineDetail"]["TaxRateRef"]["value"]: t["Amount"]
+        for t in first.payload["TxnTaxDetail"]["TaxLine"]
+    }
+    assert net == {"10": D("20.00")} and tax == {"1": D("1.00"), "2": D("2.00")}
+    posted = {
+        ("sale", "o-1"): PostedDoc(
+            "sale",
+            "o-1",
+            "Invoice",
+            "130",
+            "0",
+            "old",
+            total=D("23.00"),
+            locked=True,
+            net_by_code=net,
+            tax_by_rate=tax,
+        )
+    }
+    reduced = h.order([h.line("l1", qty=1, unit="10.00", tax="1.50", taxes=GQ)])
+    memo = next(w for w in _plan(h, reduced, posted=posted).writes if w.kind == "refund")
+    assert memo.predicted_total == D("11.50")
+    assert [(ln["Amount"], ln["SalesItemLineDetail"]["TaxCodeRef"]) for ln in memo.payload["Line"]] == [
+        (D("10.00"), {"value": "10"})
+    ]
+    detail = memo.payload["TxnTaxDetail"]
+    assert detail["TotalTax"] == D("1.50")
+    assert [(t["TaxLineDetail"]["TaxRateRef"]["value"], t["Amount"]) for t in detail["TaxLine"]] == [
+        ("1", D("0.50")),
+        ("2", D("1.00")),
+    ]
+    # without the posted detail (an older ledger): one untaxed line, as before
+    bare = {("sale", "o-1"): replace(posted[("sale", "o-1")], net_by_code=None, tax_by_rate=None)}
+    old = next(w for w in _plan(h, reduced, posted=bare).writes if w.kind == "refund")
+    assert len(old.payload["Line"]) == 1 and "TxnTaxDetail" not in old.payload
+    assert old.payload["Line"][0]["Amount"] == D("11.50")

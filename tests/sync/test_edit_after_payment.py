@@ -3,7 +3,8 @@
 Against the sandbox over real HTTP. While the new total still covers what was paid, QBO takes the
 edit (as it does: it refuses only a total below the payments applied, and deletes or voids), so the
 invoice is updated in place and the payment stays applied. Reduced below what was paid, the invoice
-cannot be edited: the reduction is credited with a CreditMemo. The ledger's posted total
+cannot be edited: the reduction is credited with a CreditMemo (per tax code and rate) applied to the
+invoice by a Payment of 0, and reconcile nets it into the invoice. The ledger's posted total
 (``documents.total``) reaches the mapping through ``posted_by_order``.
 """
 
@@ -13,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-
-import pytest
 
 from wixqb_nb.mapping.markers import parse_marker
 
@@ -125,6 +124,32 @@ def test_an_invoice_reduced_below_its_payment_gets_a_credit_memo_and_stays_one_i
     memos = [d for d in docs["CreditMemo"] if _order_of(d) == r.order_id]
     assert len(memos) == 1, memos
     assert Decimal(str(memos[0]["TotalAmt"])) == r.posted_total - r.new_total
+    # the reduction at the invoice's tax codes, its tax per rate what Wix's tax went down by
+    codes = {
+        ln["SalesItemLineDetail"]["TaxCodeRef"]["value"]
+        for ln in memos[0]["Line"]
+        if "SalesItemLineDetail" in ln
+    }
+    assert codes and codes <= {
+        ln["SalesItemLineDetail"]["TaxCodeRef"]["value"]
+        for ln in r.invoice["Line"]
+        if "SalesItemLineDetail" in ln
+    }
+    old_tax = {
+        t["TaxLineDetail"]["TaxRateRef"]["value"]: Decimal(str(t["Amount"]))
+        for t in r.invoice["TxnTaxDetail"]["TaxLine"]
+    }
+    now_tax = {
+        t["TaxLineDetail"]["TaxRateRef"]["value"]: Decimal(str(t["Amount"]))
+        for t in invoices[0]["TxnTaxDetail"]["TaxLine"]
+    }
+    assert now_tax == old_tax  # the invoice itself is untouched
+    memo_tax = {
+        t["TaxLineDetail"]["TaxRateRef"]["value"]: Decimal(str(t["Amount"]))
+        for t in memos[0]["TxnTaxDetail"]["TaxLine"]
+    }
+    wix_tax = Decimal(r.env.sb.state.wix.store.orders[r.order_id]["priceSummary"]["tax"]["amount"])
+    assert sum(memo_tax.values()) == sum(old_tax.values()) - wix_tax and set(memo_tax) <= set(old_tax)
     plan = next(o for o in r.result.plan.orders if o.order_id == r.order_id)
     assert [(w.entity, w.operation) for w in plan.writes] == [("CreditMemo", "credit"), ("Payment", "create")]
     assert r.result.counts["orders_posted"] == 1 and not r.result.errors, r.result.errors
@@ -142,21 +167,12 @@ def test_an_invoice_reduced_below_its_payment_gets_a_credit_memo_and_stays_one_i
     assert Decimal(str(invoices[0]["Balance"])) == 0
     assert Decimal(str(memos[0]["Balance"])) == r.posted_total - r.new_total - half
     # reconcile nets the change memo into the invoice and leaves its application out of the
-    # payments: no extra refund or payment, no total mismatch, no open balance (the remaining gap,
-    # the tax per rate, is the strict xfail below)
-    assert r.result.recon is not None
-    flagged = {str(d.category) for d in r.result.recon.errors}
-    assert not flagged & {"refund_extra", "payment_extra", "total_mismatch", "payment_status"}, flagged
+    # payments (no extra refund or payment, no total, tax or balance mismatch): the run is clean
+    assert r.result.recon is not None and r.result.recon.matches(), r.result.recon.errors
+    assert r.result.exit_code == 0, r.result.message
     assert r.env.run().counts["writes_ok"] == 0  # the next run finds the memo posted: nothing to do
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reconcile still flags the credited order with tax_mismatch per rate: the memo credits the whole "
-    "difference (net and tax) on one line at the untaxed code, so QBO keeps the original tax while Wix's "
-    "went down. _credit cannot split it by tax code and rate: the ledger keeps the posted total, not the "
-    "posted lines and TaxLines (netting, the memo's application and the totals already reconcile).",
-)
 def test_a_credited_order_reconciles(sync_env: Callable[..., Any]) -> None:
     r = _reduce_after_payment(sync_env(orders=40), _overpaid)
     assert r.result.recon is not None

@@ -48,6 +48,10 @@ class PostedDoc:
     voided: bool = False
     total: Decimal | None = None  # the document's total in QBO (the ledger's ``documents.total``)
     locked: bool = False  # must not be edited: its period is closed in QBO, or it was reconciled
+    # a sale as QBO holds it (``documents.detail``): amounts by tax code, tax by rate id; what a
+    # change credit reverses per code and rate (``None``: unknown, the credit is one untaxed line)
+    net_by_code: Mapping[str, Decimal] | None = None
+    tax_by_rate: Mapping[str, Decimal] | None = None
 
 
 def payload_hash(payload: Mapping[str, Any]) -> str:
@@ -484,24 +488,42 @@ def _credit(
         if first
         else {"value": "SHIPPING_ITEM_ID"}
     )
-    code = "NON" if ctx.is_us else (config.taxes.untaxed_code.id if config.taxes.untaxed_code else "")
-    detail: dict[str, Any] = {"ItemRef": item_ref, "Qty": 1, "UnitPrice": diff}
-    if code:
-        detail["TaxCodeRef"] = {"value": code}
     desc = f"Wix order {number} changed after it was posted: total {done.total} -> {new_total}"
+    split = None if ctx.is_us else _split_by_code(done, sale, diff)
+    if split is None:
+        code = "NON" if ctx.is_us else (config.taxes.untaxed_code.id if config.taxes.untaxed_code else "")
+        by_code, tax_detail = {code: diff}, None
+    else:
+        by_code, tax_detail = split
+    lines: list[dict[str, Any]] = []
+    planned: list[PlannedLine] = []
+    for code, amount in by_code.items():
+        detail: dict[str, Any] = {"ItemRef": item_ref, "Qty": 1, "UnitPrice": amount}
+        if code:
+            detail["TaxCodeRef"] = {"value": code}
+        lines.append(
+            {
+                "DetailType": "SalesItemLineDetail",
+                "Amount": amount,
+                "Description": desc,
+                "SalesItemLineDetail": detail,
+            }
+        )
+        planned.append(
+            PlannedLine(
+                "credit", desc, str(item_ref["value"]), Decimal(1), amount, amount, code, amount, Decimal(0)
+            )
+        )
     payload: dict[str, Any] = {
         "TxnDate": (local_date(now, ctx.tz) or now.date()).isoformat(),
         "CustomerRef": customer_ref,
         "PrivateNote": f"{desc} ({why}) {marker}",
-        "Line": [
-            {
-                "DetailType": "SalesItemLineDetail",
-                "Amount": diff,
-                "Description": desc,
-                "SalesItemLineDetail": detail,
-            }
-        ],
+        "Line": lines,
     }
+    if tax_detail is not None:
+        if "GlobalTaxCalculation" in sale.payload:
+            payload["GlobalTaxCalculation"] = sale.payload["GlobalTaxCalculation"]
+        payload["TxnTaxDetail"] = tax_detail
     if sale.doc_number is not None:
         doc = f"{config.refunds.prefix}{sale.doc_number}-X{done.revision + 1}"
         if markers.fits(doc):
@@ -522,11 +544,7 @@ def _credit(
         wix_total=diff,
         predicted_total=diff,
         depends_on=tuple(d for d in sale.depends_on if ":customer:" in d),
-        lines=(
-            PlannedLine(
-                "credit", desc, str(item_ref["value"]), Decimal(1), diff, diff, code, diff, Decimal(0)
-            ),
-        ),
+        lines=tuple(planned),
     )
     memo_done = posted.get(("refund", source))
     out = [w for w in [_against_posted(write, memo_done)] if w is not None]
@@ -534,6 +552,63 @@ def _credit(
     if apply is not None:
         out.append(apply)
     return out
+
+
+def _split_by_code(
+    done: PostedDoc, sale: PlannedWrite, diff: Decimal
+) -> tuple[dict[str, Decimal], dict[str, Any]] | None:
+    """The credit as amounts per tax code and a TxnTaxDetail with the tax per rate: the posted
+    sale's (``documents.detail``) less the new one's, so QBO's tax falls as Wix's did.
+
+    ``None`` (one untaxed line instead) when the posted detail is unknown, the new sale has lines
+    without a tax code, a code or rate grew, or the parts do not add up to ``diff``.
+    """
+    if done.net_by_code is None or done.tax_by_rate is None:
+        return None
+    new_net: dict[str, Decimal] = {}
+    for line in sale.payload.get("Line", []):
+        kind = line.get("DetailType")
+        if kind == "SubTotalLineDetail":
+            continue
+        code = ((line.get("SalesItemLineDetail") or {}).get("TaxCodeRef") or {}).get("value")
+        if kind != "SalesItemLineDetail" or not code:
+            return None
+        new_net[str(code)] = new_net.get(str(code), Decimal(0)) + Decimal(line["Amount"])
+    tax_lines = {
+        str(t["TaxLineDetail"]["TaxRateRef"]["value"]): t
+        for t in (sale.payload.get("TxnTaxDetail") or {}).get("TaxLine", [])
+        if (t.get("TaxLineDetail") or {}).get("TaxRateRef")
+    }
+    net = {
+        c: done.net_by_code.get(c, Decimal(0)) - new_net.get(c, Decimal(0))
+        for c in {*done.net_by_code, *new_net}
+    }
+    tax = {
+        r: a - Decimal(tax_lines[r]["Amount"]) if r in tax_lines else a for r, a in done.tax_by_rate.items()
+    }
+    if set(tax_lines) - set(done.tax_by_rate) or any(v < 0 for v in (*net.values(), *tax.values())):
+        return None
+    if sum(net.values(), Decimal(0)) + sum(tax.values(), Decimal(0)) != diff:
+        return None
+    taxed = [r for r, a in sorted(tax.items()) if a]
+    if any(r not in tax_lines for r in taxed):  # its percentage comes from the new sale's line
+        return None
+    detail = {
+        "TotalTax": sum(tax.values(), Decimal(0)),
+        "TaxLine": [
+            {
+                "Amount": tax[r],
+                "DetailType": "TaxLineDetail",
+                "TaxLineDetail": {
+                    k: v
+                    for k, v in tax_lines[r]["TaxLineDetail"].items()
+                    if k in ("TaxRateRef", "PercentBased", "TaxPercent")
+                },
+            }
+            for r in taxed
+        ],
+    }
+    return {c: a for c, a in sorted(net.items()) if a}, detail
 
 
 def _apply_credit(

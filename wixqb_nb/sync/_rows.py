@@ -71,6 +71,7 @@ class DocumentRow:
     status: str
     created_at: str
     updated_at: str
+    detail: str | None = None  # a sale's JSON ``{"net": {code: amount}, "tax": {rate id: amount}}``
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,10 @@ MIGRATIONS: list[str] = [
         at          TEXT NOT NULL
     );
     """,
+    # 2: a posted sale's amounts by tax code and tax by rate (what a later change credit reverses)
+    """
+    ALTER TABLE documents ADD COLUMN detail TEXT;
+    """,
 ]
 
 #: The tables :meth:`Ledger.frame` may read.

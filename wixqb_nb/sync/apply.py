@@ -33,7 +33,7 @@ from wixqb_nb.errors import (
 )
 from wixqb_nb.mapping import OrderPlan, PlannedWrite, payload_hash, resolve_refs
 from wixqb_nb.sync.ledger import Ledger, WriteIntent
-from wixqb_nb.sync.resolve import Lookup, find_created, total_of
+from wixqb_nb.sync.resolve import Lookup, find_created, sale_detail, total_of
 
 STAGE = {"customer": 0, "item": 0, "sale": 1, "payment": 2, "refund": 2}
 MAX_ATTEMPTS = 2
@@ -263,6 +263,7 @@ class Applier:
             payload_hash=digest,
             idempotency_key=s.key,
             status=status,
+            detail=sale_detail(doc) if s.write.kind == "sale" else None,
         )
 
     def _failed(self, s: Step, wid: int, err: ApiError | None) -> None:

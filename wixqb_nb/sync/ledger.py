@@ -345,16 +345,18 @@ class Ledger:
         payload_hash: str = "",
         idempotency_key: str = "",
         status: str = "posted",
+        detail: str | None = None,
     ) -> None:
         """Insert or update the ledger's copy of QBO object ``entity``/``qbo_id``."""
         self._db.execute(
             "INSERT INTO documents (order_id, kind, source_id, entity, qbo_id, doc_number, txn_date,"
             " sync_token, total, payload_hash, idempotency_key, run_id, last_run_id, status, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " updated_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (entity, qbo_id) DO UPDATE SET doc_number = excluded.doc_number,"
             " txn_date = excluded.txn_date, sync_token = excluded.sync_token, total = excluded.total,"
             " payload_hash = excluded.payload_hash, idempotency_key = excluded.idempotency_key,"
-            " last_run_id = excluded.last_run_id, status = excluded.status, updated_at = excluded.updated_at",
+            " last_run_id = excluded.last_run_id, status = excluded.status, updated_at = excluded.updated_at,"
+            " detail = excluded.detail",
             (
                 order_id,
                 kind,
@@ -372,6 +374,7 @@ class Ledger:
                 status,
                 iso(now),
                 iso(now),
+                detail,
             ),
         )
 

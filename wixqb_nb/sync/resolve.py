@@ -100,6 +100,33 @@ def total_of(doc: dict[str, Any]) -> Decimal | None:
     return money.parse_amount(value) if value is not None else None
 
 
+def sale_detail(doc: dict[str, Any]) -> str | None:
+    """A sale's amounts by tax code and its tax by rate id, as JSON for ``documents.detail``.
+
+    What a later change credit must reverse per code and rate (the mapping's ``_credit``). ``None``
+    when the document is no sale or has lines that carry no tax code (a discount line, a line
+    without ``TaxCodeRef``): the credit then falls back to one untaxed line.
+    """
+    if "TxnTaxDetail" not in doc or not isinstance(doc.get("Line"), list):
+        return None
+    net: dict[str, Decimal] = {}
+    for line in doc["Line"]:
+        kind = line.get("DetailType")
+        if kind == "SubTotalLineDetail":
+            continue
+        code = ((line.get("SalesItemLineDetail") or {}).get("TaxCodeRef") or {}).get("value")
+        if kind != "SalesItemLineDetail" or not code:
+            return None
+        net[str(code)] = net.get(str(code), Decimal(0)) + money.parse_amount(line.get("Amount", 0))
+    tax: dict[str, Decimal] = {}
+    for t in (doc.get("TxnTaxDetail") or {}).get("TaxLine") or []:
+        rate = ((t.get("TaxLineDetail") or {}).get("TaxRateRef") or {}).get("value")
+        if not rate:
+            return None
+        tax[str(rate)] = tax.get(str(rate), Decimal(0)) + money.parse_amount(t.get("Amount", 0))
+    return money.dumps({"net": net, "tax": tax}, sort_keys=True)
+
+
 def resolve_unknown(
     qbo: QboClient, ledger: Ledger, *, now: dt.datetime, writes: Iterable[WriteRow] | None = None
 ) -> dict[str, int]:
@@ -152,6 +179,7 @@ def adopt(ledger: Ledger, w: WriteRow, doc: dict[str, Any], *, now: dt.datetime)
         total=total_of(doc),
         payload_hash=w.payload_hash,
         idempotency_key=w.idempotency_key,
+        detail=sale_detail(doc) if w.kind == "sale" else None,
     )
 
 

@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 import pandas as pd
 
+from wixqb_nb import money
 from wixqb_nb.clients.qbo import QboClient
 from wixqb_nb.clients.wix import InvalidOrder, WixClient
 from wixqb_nb.config import Config
@@ -106,6 +107,7 @@ def posted_by_order(ledger: Ledger, order_ids: Sequence[str]) -> dict[str, dict[
             continue
         tail = d.idempotency_key.rsplit(":r", 1)[-1].split(":", 1)[0]
         revision = int(tail) if tail.isdigit() else 1
+        net, tax = _detail(d.detail)
         out.setdefault(d.order_id, {})[(d.kind, d.source_id)] = PostedDoc(
             kind=d.kind,
             source_id=d.source_id,
@@ -119,8 +121,20 @@ def posted_by_order(ledger: Ledger, order_ids: Sequence[str]) -> dict[str, dict[
             # with a payment applied is credited against (mapping's ``_credit``). ``locked`` (a
             # closed period, a reconciled document) has no source in the ledger: it stays False.
             total=Decimal(d.total) if d.total else None,
+            net_by_code=net,
+            tax_by_rate=tax,
         )
     return out
+
+
+def _detail(text: str | None) -> tuple[dict[str, Decimal] | None, dict[str, Decimal] | None]:
+    """``net_by_code`` and ``tax_by_rate`` of a PostedDoc from ``documents.detail`` (none when empty)."""
+    if not text:
+        return None, None
+    data = money.loads(text)
+    net = {str(k): Decimal(str(v)) for k, v in (data.get("net") or {}).items()}
+    tax = {str(k): Decimal(str(v)) for k, v in (data.get("tax") or {}).items()}
+    return net, tax
 
 
 def _as_sent(order: OrderPlan) -> OrderPlan:
