@@ -184,3 +184,24 @@ def test_light_models_keep_unknown_fields_read_both_names_and_dump_back() -> Non
         Order.model_validate({"id": "o", "lineItems": [{"id": "l", "quantity": "many"}]})
     with pytest.raises(ValidationError):
         LineItem.model_validate({"quantity": 1})  # id is required
+
+
+def test_recurring_rates_and_names_are_shared_between_orders() -> None:
+    def one(oid: str) -> LineItem:
+        line = {
+            "id": "l1",
+            "physicalProperties": {"sku": "".join(["MUG", "-1"])},  # built: not a literal the compiler shares
+            "taxInfo": {"taxBreakdown": [{"taxName": "".join(["G", "ST"]), "rate": " 0.05"}]},
+        }
+        return Order.model_validate(
+            {"id": oid, "currency": "".join(["CA", "D"]), "lineItems": [line]}
+        ).line_items[0]
+
+    a, b = one("o1"), one("o2")
+    assert a.tax_info is not None and b.tax_info is not None
+    pa, pb = a.tax_info.tax_breakdown[0], b.tax_info.tax_breakdown[0]
+    assert pa.rate == Decimal("0.05") and pa.rate is pb.rate
+    assert pa.tax_name == "GST" and pa.tax_name is pb.tax_name
+    assert a.sku == "MUG-1" and a.sku is b.sku
+    empty = Order.model_validate({"id": "o", "lineItems": [{"id": "l", "taxDetails": {"taxRate": ""}}]})
+    assert empty.line_items[0].tax_details is not None and empty.line_items[0].tax_details.tax_rate is None

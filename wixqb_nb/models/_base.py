@@ -8,11 +8,12 @@ reads strings, ints and Decimals through :func:`wixqb_nb.money.parse_amount`, wh
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Self, get_type_hints
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler, TypeAdapter
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler, TypeAdapter
 from pydantic.alias_generators import to_camel, to_pascal
 from pydantic_core import CoreSchema, core_schema
 
@@ -35,6 +36,9 @@ def _optional_decimal(value: Any) -> Decimal | None:
         # Not money (a weight or a rate from a JSON parser without Decimal support): keep its text.
         return Decimal(repr(value))
     if isinstance(value, str):
+        known = _MEASURES.get(value)
+        if known is not None:
+            return known
         text = value.strip()
         if not text:
             return None
@@ -42,8 +46,23 @@ def _optional_decimal(value: Any) -> Decimal | None:
             result = Decimal(text)
         except InvalidOperation:
             return None
-        return result if result.is_finite() else None
+        if not result.is_finite():
+            return None
+        if len(_MEASURES) < _MEASURES_MAX:
+            _MEASURES[value] = result
+        return result
     return None
+
+
+#: Measures already read, by their text: the same few tax rates come back on every line of every
+#: order, and one shared Decimal (immutable) per rate keeps the parsed orders smaller and the rate
+#: that planning reads on each line in cache. Bounded: weights and odd values stop being added.
+_MEASURES: dict[str, Decimal] = {}
+_MEASURES_MAX = 4096
+
+
+def _shared(value: str) -> str:
+    return sys.intern(value)
 
 
 def _to_str(value: Any) -> Any:
@@ -59,6 +78,11 @@ Money = Annotated[Decimal, BeforeValidator(_money)]
 Measure = Annotated[Decimal | None, BeforeValidator(_optional_decimal)]
 #: A string that may arrive as a JSON number.
 Text = Annotated[str, BeforeValidator(_to_str)]
+#: A string that recurs across orders (a tax name, an app id, a status): interned, so every order
+#: shares one object (smaller parsed orders; planning compares and hashes one hot string).
+Shared = Annotated[str, AfterValidator(_shared)]
+#: A :data:`Text` that recurs across orders (a SKU): interned like :data:`Shared`.
+SharedText = Annotated[str, BeforeValidator(_to_str), AfterValidator(_shared)]
 
 
 class WixModel(BaseModel):

@@ -22,7 +22,7 @@ from pydantic_core import CoreSchema, core_schema
 from pydantic_core.core_schema import SerializationInfo
 
 from wixqb_nb import money
-from wixqb_nb.models._base import LightModel, Measure, Money, Text, WixModel
+from wixqb_nb.models._base import LightModel, Measure, Money, Shared, SharedText, Text, WixModel
 
 ZERO = Decimal("0")
 
@@ -139,7 +139,7 @@ def _amount(price: Price | None) -> Decimal | None:
 class TranslatedText(LightModel):
     """A ``{original, translated}`` pair (product names, description lines)."""
 
-    original: str = ""
+    original: Shared = ""
     translated: str | None = None
 
 
@@ -148,7 +148,7 @@ class CatalogReference(LightModel):
     """Where a line item comes from; absent for custom line items."""
 
     catalog_item_id: Text | None = None
-    app_id: str | None = None
+    app_id: Shared | None = None
     options: dict[str, Any] | None = None
 
     @property
@@ -163,7 +163,7 @@ class PhysicalProperties(LightModel):
     """``{weight, sku, shippable}``: the variant SKU at purchase time lives here."""
 
     weight: Measure = None
-    sku: Text | None = None
+    sku: SharedText | None = None
     shippable: bool | None = None
 
 
@@ -189,12 +189,12 @@ class LineTaxDetails(LightModel):
 class LineTaxBreakdown(LightModel):
     """One jurisdiction's tax on a line (current ``taxInfo.taxBreakdown[]``)."""
 
-    jurisdiction: str | None = None
+    jurisdiction: Shared | None = None
     rate: Measure = None
     tax_amount: Price | None = None
-    tax_type: str | None = None
-    tax_name: str | None = None
-    jurisdiction_type: str | None = None
+    tax_type: Shared | None = None
+    tax_name: Shared | None = None
+    jurisdiction_type: Shared | None = None
     non_taxable_amount: Price | None = None
     taxable_amount: Price | None = None
 
@@ -610,10 +610,10 @@ class Order(LightModel):
     purchased_date: datetime | None = None
     line_items: list[LineItem] = field(default_factory=list)
     buyer_info: BuyerInfo | None = None
-    payment_status: str | None = None
-    fulfillment_status: str | None = None
-    status: str | None = None
-    currency: str | None = None
+    payment_status: Shared | None = None
+    fulfillment_status: Shared | None = None
+    status: Shared | None = None
+    currency: Shared | None = None
     tax_included_in_prices: bool = False
     price_summary: PriceSummary | None = None
     balance_summary: BalanceSummary | None = None
@@ -684,10 +684,10 @@ class RegularPaymentDetails(LightModel):
 
     payment_order_id: str | None = None
     gateway_transaction_id: str | None = None
-    payment_method: str | None = None
+    payment_method: Shared | None = None
     provider_transaction_id: str | None = None
     offline_payment: bool | None = None
-    status: str | None = None
+    status: Shared | None = None
     credit_card_details: dict[str, Any] | None = None
     payment_method_name: dict[str, Any] | str | None = None
 
