@@ -191,6 +191,7 @@ def test_recurring_rates_and_names_are_shared_between_orders() -> None:
         line = {
             "id": "l1",
             "physicalProperties": {"sku": "".join(["MUG", "-1"])},  # built: not a literal the compiler shares
+            "totalDiscount": {"amount": "".join(["0.", "00"])},
             "taxInfo": {"taxBreakdown": [{"taxName": "".join(["G", "ST"]), "rate": " 0.05"}]},
         }
         return Order.model_validate(
@@ -203,5 +204,7 @@ def test_recurring_rates_and_names_are_shared_between_orders() -> None:
     assert pa.rate == Decimal("0.05") and pa.rate is pb.rate
     assert pa.tax_name == "GST" and pa.tax_name is pb.tax_name
     assert a.sku == "MUG-1" and a.sku is b.sku
+    assert a.total_discount is not None and b.total_discount is not None
+    assert str(a.total_discount.amount) == "0.00" and a.total_discount.amount is b.total_discount.amount
     empty = Order.model_validate({"id": "o", "lineItems": [{"id": "l", "taxDetails": {"taxRate": ""}}]})
     assert empty.line_items[0].tax_details is not None and empty.line_items[0].tax_details.tax_rate is None

@@ -6,6 +6,10 @@ the deprecated and the current tax blocks are read (``taxDetails``/``taxSummary`
 They accept every example Wix publishes (``tests/data/wix_doc_store.json``), quirks included: a
 ``priceSummary`` with only the deprecated ``totalPrice``, a tax rate ``""``, amounts like ``"2.0"``.
 
+The order and transaction models are :class:`~wixqb_nb.models._base.LightModel` slotted dataclasses
+(planning reads them for every line of every order; see that class for why), the catalog ones
+pydantic models; both validate and dump the same way (unknown keys in ``model_extra``).
+
 Parse JSON with :func:`wixqb_nb.money.loads` first, then ``Order.model_validate(obj)``.
 """
 
@@ -115,10 +119,24 @@ def _price(value: Any) -> Price:
     extra = None
     if len(value) > 2 or (len(value) == 2 and formatted is None):
         extra = {k: v for k, v in value.items() if k not in _PRICE_KEYS}
-    return Price(money.parse_amount(value["amount"]), formatted, extra or None)
+    raw = value["amount"]
+    if raw.__class__ is str:
+        amount = _AMOUNTS.get(raw)
+        if amount is None:
+            amount = money.parse_amount(raw)
+            if len(_AMOUNTS) < _AMOUNTS_MAX:
+                _AMOUNTS[raw] = amount
+    else:
+        amount = money.parse_amount(raw)
+    return Price(amount, formatted, extra or None)
 
 
 _PRICE_KEYS = frozenset({"amount", "formattedAmount", "formatted_amount"})
+#: Amounts already read, by their Wix text: zero discounts, catalog prices and shipping rates come
+#: back order after order, and one shared Decimal (immutable) per text keeps the parsed orders
+#: smaller and what planning reads in cache. Bounded: past it, amounts are parsed each time.
+_AMOUNTS: dict[str, Decimal] = {}
+_AMOUNTS_MAX = 16384
 
 
 def _price_dump(price: Price, info: SerializationInfo) -> dict[str, Any]:
