@@ -146,7 +146,7 @@ def _as_sent(order: OrderPlan) -> OrderPlan:
     return replace(order, writes=writes)
 
 
-def _refused_plan(bad: InvalidOrder) -> OrderPlan:
+def refused_plan(bad: InvalidOrder) -> OrderPlan:
     """The plan of an order the models refused: one error naming the field, nothing to write."""
     error = MappingError(
         f"Wix sent a value that cannot be read: {bad.message}",
@@ -366,7 +366,7 @@ class _Run:
                          workbook, message, watermark, the_plan, dict(self.counter.counts), report=report)  # fmt: skip
 
     def _plan(self, fetched: Fetched) -> Plan:
-        refused = tuple(_refused_plan(bad) for bad in fetched.invalid)
+        refused = tuple(refused_plan(bad) for bad in fetched.invalid)
         if not fetched.orders:
             return Plan(refused)
         nonce = f"{self.run_id}:{self.now.isoformat()}"

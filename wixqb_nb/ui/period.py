@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wixqb_nb.clients.wix import InvalidOrder
 from wixqb_nb.config import Config
 from wixqb_nb.config_file import load_config
 from wixqb_nb.mapping import PostedDoc, QboSnapshot
@@ -33,6 +34,8 @@ class Period:
     until: dt.datetime | None
     now: dt.datetime
     posted: Mapping[str, Mapping[tuple[str, str], PostedDoc]] = field(default_factory=dict)
+    #: orders Wix returned that the models refuse (shown as errors naming the field)
+    refused: tuple[InvalidOrder, ...] = ()
 
 
 def read_posted(config: Config, config_path: str | Path, order_ids: list[str]) -> dict[str, Any]:
@@ -74,13 +77,18 @@ def load_period(
     from wixqb_nb.sync.connect import build_clients
     from wixqb_nb.sync.snapshot import load_snapshot, tax_options
 
+    refused: list[InvalidOrder] = []
     with build_clients(config, config_path=config_path, env=os.environ if env is None else env) as clients:
         wix = clients.wix
         if order_id:
             orders: list[Order] = [wix.get_order(order_id)]
         else:
-            orders = list(wix.iter_orders(updated_since=start, updated_until=window[1]))
+            orders = list(
+                wix.iter_orders(updated_since=start, updated_until=window[1], on_invalid=refused.append)
+            )
         transactions = wix.transactions_for([o.id for o in orders]) if orders else {}
         snapshot = load_snapshot(clients.qbo, nonce=f"preview:{now.isoformat()}", **tax_options(config))
     posted = read_posted(config, config_path, [o.id for o in orders])
-    return Period(config, tuple(orders), transactions, snapshot, start, window[1], now, posted)
+    return Period(
+        config, tuple(orders), transactions, snapshot, start, window[1], now, posted, tuple(refused)
+    )

@@ -39,10 +39,15 @@ class Preview:
             now=period.now,
             posted_by_order=period.posted,
         )
+        if period.refused:
+            from wixqb_nb.sync.run import refused_plan
+
+            planned = Plan(planned.orders + tuple(refused_plan(bad) for bad in period.refused))
         return cls(period, planned)
 
     def _modules(self) -> dict[str, str]:
-        return {o.id: o.module for o in self.period.orders}
+        refused = {bad.order_id: "" for bad in self.period.refused}
+        return {**refused, **{o.id: o.module for o in self.period.orders}}
 
     def _error_types(self) -> dict[str, str]:
         return {o.order_id: ", ".join(sorted({e.field for e in o.errors})) for o in self.plan.orders}
